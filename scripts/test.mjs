@@ -9,14 +9,19 @@ import { ensureCodeServer } from './lib/code-server.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { ensureNodeModules, npmRun } from './lib/setup.mjs';
 import { repoRoot } from '../test/services/lib.mjs';
+import { startServices, stopServices } from '../test/services/bed.mjs';
 
 const resultsDir = path.join(repoRoot, 'test-results');
+const ALL_SERVICES = ['kafka', 'cassandra', 'hdfs', 'spark', 'docker'];
+/** services: the real test bed (test/services) a suite needs; started once, shared, stopped at the end. */
 const SUITES = {
-  unit: { prepare: [], run: (extra) => mocha('unit', 'out/test/unit/**/*.test.js', extra) },
-  vscode: { prepare: [ensureCodeServer, ensureChromium], run: (extra) => vscodeTests(extra) },
-  ui: { prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000 }) },
+  unit: { services: [], prepare: [], run: (extra) => mocha('unit', 'out/test/unit/**/*.test.js', extra) },
+  integration: { services: ['kafka', 'cassandra', 'hdfs', 'docker'], prepare: [], run: (extra) => mocha('integration', 'out/test/integration/**/*.test.js', extra, { timeout: 300_000 }) },
+  python: { services: ALL_SERVICES.filter((s) => s !== 'docker'), prepare: [], run: (extra) => pytest(extra) },
+  vscode: { services: [], prepare: [ensureCodeServer, ensureChromium], run: (extra) => vscodeTests(extra) },
+  ui: { services: [], prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000 }) },
 };
-const ORDER = ['unit', 'vscode', 'ui'];
+const ORDER = ['unit', 'integration', 'python', 'vscode', 'ui'];
 
 function runProcess(command, args, env = {}) {
   return new Promise((resolve) => {
@@ -42,6 +47,20 @@ function vscodeTests(extra) {
   });
 }
 
+/** pytest in the project's virtual environment (made by the spark test service); counts from its JUnit XML. */
+function pytest(extra) {
+  const python = path.join(repoRoot, '.cache', 'venv', 'bin', 'python');
+  const xml = path.join(resultsDir, 'python.xml');
+  return runProcess(python, ['-m', 'pytest', 'test/python', '-q', `--junitxml=${xml}`, ...extra]).then((code) => {
+    if (fs.existsSync(xml)) {
+      const attr = (name) => [...fs.readFileSync(xml, 'utf8').matchAll(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
+      const failed = attr('failures') + attr('errors');
+      fs.writeFileSync(resultsFile('python'), JSON.stringify({ passed: attr('tests') - failed - attr('skipped'), failed, skipped: attr('skipped') }));
+    }
+    return code;
+  });
+}
+
 /** Counts from the suite's results file; a suite that crashed before reporting counts as one failure. */
 function countsOf(suite, exitCode) {
   const file = resultsFile(suite);
@@ -64,17 +83,33 @@ async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
 
   const summary = [];
-  for (const suite of suites) {
-    const suiteStarted = Date.now();
-    let exitCode;
-    try {
-      for (const step of SUITES[suite].prepare) await step();
-      exitCode = await SUITES[suite].run(target === 'all' ? [] : extra);
-    } catch (error) {
-      console.error(`suite ${suite} could not run: ${error.message}`);
-      exitCode = 1;
+  const services = ALL_SERVICES.filter((name) => suites.some((suite) => SUITES[suite].services.includes(name)));
+  const stopBed = () => stopServices(services).catch((error) => console.error(`stopping the test bed: ${error.message}`));
+  const interrupted = () => { void stopBed().then(() => process.exit(130)); };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  let bedStarted = false;
+  try {
+    for (const suite of suites) {
+      const suiteStarted = Date.now();
+      let exitCode;
+      try {
+        if (SUITES[suite].services.length > 0 && !bedStarted) {
+          bedStarted = true;
+          const bedStarting = Date.now();
+          await startServices(services);
+          console.log(`[test] test bed (${services.join(', ')}) up in ${((Date.now() - bedStarting) / 1000).toFixed(0)} s`);
+        }
+        for (const step of SUITES[suite].prepare) await step();
+        exitCode = await SUITES[suite].run(target === 'all' ? [] : extra);
+      } catch (error) {
+        console.error(`suite ${suite} could not run: ${error.message}`);
+        exitCode = 1;
+      }
+      summary.push({ suite, seconds: (Date.now() - suiteStarted) / 1000, ...countsOf(suite, exitCode) });
     }
-    summary.push({ suite, seconds: (Date.now() - suiteStarted) / 1000, ...countsOf(suite, exitCode) });
+  } finally {
+    if (bedStarted) await stopBed();
   }
 
   console.log('\nSuites:');
