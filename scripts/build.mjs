@@ -12,15 +12,16 @@ const watch = process.argv.includes('--watch');
 
 const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'info', absWorkingDir: root, metafile: true };
 
-/** The host bundle loaded at activation. Heavy clients get bundles of their own, loaded on first use. */
+/** The host bundle loaded at activation (extension.js) and the heavy clients' bundles, loaded on first use. */
 const host = {
   ...common,
-  entryPoints: { extension: 'src/extension.ts' },
+  entryPoints: { extension: 'src/extension.ts', docker: 'src/clients/docker/index.ts' },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode'],
+  // ssh2 (under dockerode) tries optional native add-ons in try/catch and falls back to JS.
+  external: ['vscode', '*.node'],
 };
 
 /** Browser code of the webviews. */

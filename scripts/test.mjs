@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ensureCodeServer } from './lib/code-server.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { ensureNodeModules, npmRun } from './lib/setup.mjs';
-import { repoRoot } from '../test/services/lib.mjs';
+import { readState, repoRoot } from '../test/services/lib.mjs';
 import { startServices, stopServices } from '../test/services/bed.mjs';
 
 const resultsDir = path.join(repoRoot, 'test-results');
@@ -18,8 +18,8 @@ const SUITES = {
   unit: { services: [], prepare: [], run: (extra) => mocha('unit', 'out/test/unit/**/*.test.js', extra) },
   integration: { services: ['kafka', 'cassandra', 'hdfs', 'docker'], prepare: [], run: (extra) => mocha('integration', 'out/test/integration/**/*.test.js', extra, { timeout: 300_000 }) },
   python: { services: ALL_SERVICES.filter((s) => s !== 'docker'), prepare: [], run: (extra) => pytest(extra) },
-  vscode: { services: [], prepare: [ensureCodeServer, ensureChromium], run: (extra) => vscodeTests(extra) },
-  ui: { services: [], prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000 }) },
+  vscode: { services: ['docker'], prepare: [ensureCodeServer, ensureChromium], run: (extra) => vscodeTests(extra) },
+  ui: { services: ['docker'], prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000, env: dockerEnv() }) },
 };
 const ORDER = ['unit', 'integration', 'python', 'vscode', 'ui'];
 
@@ -35,13 +35,20 @@ function resultsFile(suite) {
   return path.join(resultsDir, `${suite}.json`);
 }
 
-function mocha(suite, spec, extra, { timeout = 120_000 } = {}) {
+function mocha(suite, spec, extra, { timeout = 120_000, env = {} } = {}) {
   return runProcess(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--timeout', String(timeout),
-    '--reporter', path.join(repoRoot, 'test', 'support', 'summary-reporter.cjs'), spec, ...extra], { ARCHLAB_RESULTS_FILE: resultsFile(suite) });
+    '--reporter', path.join(repoRoot, 'test', 'support', 'summary-reporter.cjs'), spec, ...extra], { ARCHLAB_RESULTS_FILE: resultsFile(suite), ...env });
+}
+
+/** The test bed's Docker engine for VS Code under test: the extension reads DOCKER_HOST, compose its plugins. */
+function dockerEnv() {
+  const docker = readState().docker;
+  return docker ? { DOCKER_HOST: docker.host, DOCKER_CONFIG: docker.dockerConfig } : {};
 }
 
 function vscodeTests(extra) {
   return runProcess(process.execPath, [path.join(repoRoot, 'node_modules', '@vscode', 'test-cli', 'out', 'bin.mjs'), ...extra], {
+    ...dockerEnv(),
     ARCHLAB_RESULTS_FILE: resultsFile('vscode'),
     ARCHLAB_VSCODE_SHIM: process.env.ARCHLAB_VSCODE_SHIM ?? path.join(repoRoot, 'test', 'vscode', 'shim', 'code'),
   });

@@ -1,27 +1,36 @@
 // Composition root: build the services, register views and commands. Nothing else lives here.
 import * as vscode from 'vscode';
+import { DockerAccess } from './clients/docker/dockerAccess';
 import { registerCommands } from './commands/registerCommands';
 import { readSettings, warnAboutSettings } from './commands/settingsProblems';
 import type { ArchlabSettings, SettingProblem } from './core/settings';
+import { isLabProject, serviceUiUrl, stackGrafanaUrl } from './models/stackLinks';
+import { ContainersModel, type ContainersState } from './models/containersModel';
 import { registerViews } from './views/registerViews';
 
 /** What the extension exports to its tests and to other extensions. */
 export interface ArchlabApi {
   readSettings(): { settings: ArchlabSettings; problems: SettingProblem[] };
+  containers(): ContainersState;
+  onContainersChanged(listener: (state: ContainersState) => void): { dispose(): void };
 }
 
 export function activate(context: vscode.ExtensionContext): ArchlabApi {
   const log = vscode.window.createOutputChannel('Archlab', { log: true });
   context.subscriptions.push(log);
-  const views = registerViews(context);
-  registerCommands(context, log, views);
+  const docker = new DockerAccess(() => readSettings().settings.dockerHost);
+  const containers = new ContainersModel(() => docker.client(), { isLabProject, log: (m) => log.warn(m) });
+  context.subscriptions.push(containers);
+  const views = registerViews(context, containers, serviceUiUrl);
+  registerCommands({ extension: context, log, docker, containers }, views, serviceUiUrl, stackGrafanaUrl);
 
   warnAboutSettings(readSettings().problems);
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration('archlab')) warnAboutSettings(readSettings().problems);
+    if (event.affectsConfiguration('archlab.docker.host') && containers.current.kind !== 'loading') void containers.reconnect();
   }));
   log.info(`Archlab ${context.extension.packageJSON.version as string} activated`);
-  return { readSettings };
+  return { readSettings, containers: () => containers.current, onContainersChanged: (listener) => containers.onDidChange(listener) };
 }
 
 export function deactivate(): void {

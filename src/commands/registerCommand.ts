@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { shortMessage, UserFacingError } from '../core/errors';
+import { isUserFacingError, shortMessage } from '../core/errors';
 
 export const SHOW_LOGS_COMMAND = 'archlab.showLogs';
 const OPEN_LOGS = 'Open Logs';
@@ -27,8 +27,8 @@ export function registerCommand(
 /** Logs the full error and shows a one-line message; does not wait for the user to answer it. */
 export function reportError(log: vscode.LogOutputChannel, commandId: string, error: unknown): void {
   log.error(`${commandId} failed:`, error instanceof Error ? (error.stack ?? error.message) : String(error));
-  const actions = error instanceof UserFacingError ? error.actions : [];
-  const message = error instanceof UserFacingError ? error.message : `Archlab: ${commandTitle(commandId)} failed: ${shortMessage(error)}`;
+  const actions = isUserFacingError(error) ? error.actions : [];
+  const message = isUserFacingError(error) ? error.message : `Archlab: ${commandTitle(commandId)} failed: ${shortMessage(error)}`;
   void vscode.window.showErrorMessage(message, ...actions.map((a) => a.title), OPEN_LOGS).then(async (choice) => {
     if (choice === OPEN_LOGS) {
       log.show(true);

@@ -1,16 +1,26 @@
 import * as vscode from 'vscode';
 import type { ArchlabViews } from '../views/registerViews';
+import { containerCommands, type UiUrlOf } from './containerCommands';
 import { notBuiltYet } from './notBuiltYet';
 import { registerCommand, SHOW_LOGS_COMMAND } from './registerCommand';
-import { startStack, stopStack } from './stackCommands';
+import { requireStackName, resetLabData, restartStack, startStack, stopStack, type StackCommandContext } from './stackCommands';
 
 /** Every command Archlab contributes; package.json's contributes.commands must list exactly these. */
-export function registerCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, views: ArchlabViews): void {
-  const handlers: Record<string, () => unknown> = {
-    'archlab.startLambda': () => startStack('lambda', log),
-    'archlab.startKappa': () => startStack('kappa', log),
-    'archlab.stopLambda': () => stopStack('lambda'),
-    'archlab.stopKappa': () => stopStack('kappa'),
+export function registerCommands(ctx: StackCommandContext, views: ArchlabViews, uiUrlOf: UiUrlOf, grafanaUrlOf: (stack: unknown) => string | undefined): void {
+  const { log } = ctx;
+  const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    'archlab.startLambda': () => startStack(ctx, 'lambda'),
+    'archlab.startKappa': () => startStack(ctx, 'kappa'),
+    'archlab.stopLambda': () => stopStack(ctx, 'lambda'),
+    'archlab.stopKappa': () => stopStack(ctx, 'kappa'),
+    'archlab.restartLambda': () => restartStack(ctx, 'lambda'),
+    'archlab.restartKappa': () => restartStack(ctx, 'kappa'),
+    'archlab.resetLabData': (stack) => resetLabData(ctx, stack === undefined ? undefined : requireStackName(stack)),
+    'archlab.openGrafana': async (stack) => {
+      const url = grafanaUrlOf(stack ?? 'lambda');
+      if (url) await vscode.env.openExternal(vscode.Uri.parse(url));
+    },
+    ...containerCommands(ctx, uiUrlOf),
     'archlab.openComparison': () => notBuiltYet('the comparison panel'),
     'archlab.startGenerator': () => notBuiltYet('the data generator'),
     'archlab.stopGenerator': () => notBuiltYet('the data generator'),
@@ -20,5 +30,5 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
     'archlab.topics.refresh': () => views.refresh('topics'),
     'archlab.cassandra.refresh': () => views.refresh('cassandra'),
   };
-  for (const [id, handler] of Object.entries(handlers)) registerCommand(context, log, id, handler);
+  for (const [id, handler] of Object.entries(handlers)) registerCommand(ctx.extension, log, id, handler);
 }

@@ -1,20 +1,127 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { resolveDockerEndpoint } from '../clients/docker/endpoint';
-import { pingDocker } from '../clients/docker/ping';
-import type { StackName } from '../core/stacks';
-import { STACKS } from '../core/stacks';
-import { notBuiltYet } from './notBuiltYet';
+import type { DockerAccess } from '../clients/docker/dockerAccess';
+import { UserFacingError } from '../core/errors';
+import { STACKS, type StackName } from '../core/stacks';
+import type { ContainersModel } from '../models/containersModel';
+import { describeProgress, groupHealth } from '../views/containers/containerPresentation';
 import { readSettings } from './settingsProblems';
 
-/** Start: Docker must answer first; that check is real, the compose part arrives with stack control. */
-export async function startStack(name: StackName, log: vscode.LogOutputChannel): Promise<void> {
-  const endpoint = resolveDockerEndpoint({ setting: readSettings().settings.dockerHost });
-  log.info(`Start ${STACKS[name].title}: checking Docker at ${endpoint.host} (from ${endpoint.source})`);
-  const ping = await pingDocker(endpoint);
-  log.info(`Docker answered (API ${ping.apiVersion ?? 'unknown'})`);
-  notBuiltYet(`starting the ${STACKS[name].title} stack (Docker is reachable at ${endpoint.host})`);
+export interface StackCommandContext {
+  extension: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  docker: DockerAccess;
+  containers: ContainersModel;
 }
 
-export function stopStack(name: StackName): void {
-  notBuiltYet(`stopping the ${STACKS[name].title} stack`);
+/** Compose file of a stack: the bundled one, or a per-stack override from archlab.stacks.composeFiles. */
+export function composeFileOf(name: StackName, context: vscode.ExtensionContext): string {
+  const override = readSettings().settings.stackComposeFiles[name];
+  if (override) return path.isAbsolute(override) ? override : path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', override);
+  return context.asAbsolutePath(STACKS[name].composeFile);
+}
+
+/** The Grafana admin password of a stack: generated once, kept in SecretStorage, never logged. */
+async function grafanaPassword(context: vscode.ExtensionContext, name: StackName): Promise<string> {
+  const key = `archlab.grafana.adminPassword.${name}`;
+  let password = await context.secrets.get(key);
+  if (!password) {
+    password = crypto.randomBytes(18).toString('base64url');
+    await context.secrets.store(key, password);
+  }
+  return password;
+}
+
+async function composeTarget(ctx: StackCommandContext, name: StackName) {
+  return {
+    project: STACKS[name].composeProject,
+    file: composeFileOf(name, ctx.extension),
+    env: { ARCHLAB_GRAFANA_ADMIN_PASSWORD: await grafanaPassword(ctx.extension, name), ARCHLAB_MEMORY_PROFILE: readSettings().settings.memoryProfile },
+  };
+}
+
+async function ensureDocker(ctx: StackCommandContext): Promise<void> {
+  await ctx.docker.client().ping();
+  if (ctx.containers.current.kind !== 'ready') await ctx.containers.reconnect();
+}
+
+export async function startStack(ctx: StackCommandContext, name: StackName): Promise<void> {
+  const stack = STACKS[name];
+  ctx.log.info(`Start ${stack.title}: Docker at ${ctx.docker.endpoint().host} (from ${ctx.docker.endpoint().source})`);
+  await ensureDocker(ctx);
+  await ctx.containers.refresh();
+  const existing = ctx.containers.containersOf(stack.composeProject);
+  const { healthy, total } = groupHealth(existing);
+  if (total > 0 && healthy === total) {
+    void vscode.window.showInformationMessage(`Archlab: ${stack.title} is already running (${healthy}/${total} services healthy). Nothing to do.`);
+    return;
+  }
+  const target = await composeTarget(ctx, name);
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting ${stack.title}`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let healthyCount = 0;
+    await ctx.docker.compose().up(target, {
+      build: true,
+      signal: abort.signal,
+      onOutput: (line) => ctx.log.trace(`[compose ${stack.composeProject}] ${line}`),
+      onProgress: (p) => {
+        if (p.phase === 'healthy') healthyCount += 1;
+        const message = describeProgress(p, stack.composeProject);
+        ctx.log.info(`${stack.title}: ${message}`);
+        progress.report({ message: p.phase === 'healthy' ? `${message} (${healthyCount} healthy)` : message });
+      },
+    });
+  });
+  await ctx.containers.refresh();
+  const after = groupHealth(ctx.containers.containersOf(stack.composeProject));
+  ctx.log.info(`${stack.title} is up: ${after.healthy}/${after.total} services healthy`);
+  void vscode.window.showInformationMessage(`Archlab: ${stack.title} is up (${after.healthy}/${after.total} services healthy).`, 'Open Comparison', 'Open Grafana').then((choice) => {
+    if (choice === 'Open Comparison') void vscode.commands.executeCommand('archlab.openComparison');
+    if (choice === 'Open Grafana') void vscode.commands.executeCommand('archlab.openGrafana', name);
+  });
+}
+
+export async function stopStack(ctx: StackCommandContext, name: StackName, options: { removeVolumes?: boolean } = {}): Promise<void> {
+  const stack = STACKS[name];
+  await ensureDocker(ctx);
+  const target = await composeTarget(ctx, name);
+  const verb = options.removeVolumes ? 'Deleting the data of' : 'Stopping';
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${stack.title}` }, async (progress) => {
+    await ctx.docker.compose().down(target, {
+      removeVolumes: options.removeVolumes,
+      onOutput: (line) => ctx.log.trace(`[compose ${stack.composeProject}] ${line}`),
+      onProgress: (p) => progress.report({ message: describeProgress(p, stack.composeProject) }),
+    });
+  });
+  await ctx.containers.refresh();
+  ctx.log.info(options.removeVolumes ? `${stack.title}: containers and volumes removed` : `${stack.title} stopped; its data (volumes) is kept`);
+  void vscode.window.showInformationMessage(options.removeVolumes
+    ? `Archlab: ${stack.title} and all its data were removed.`
+    : `Archlab: ${stack.title} stopped. Its data is kept for the next start.`);
+}
+
+export async function restartStack(ctx: StackCommandContext, name: StackName): Promise<void> {
+  await stopStack(ctx, name);
+  await startStack(ctx, name);
+}
+
+export async function resetLabData(ctx: StackCommandContext, name?: StackName): Promise<void> {
+  const picked = name ?? (await vscode.window.showQuickPick(Object.values(STACKS).map((s) => ({ label: s.title, name: s.name })), { title: 'Reset the data of which stack?' }))?.name;
+  if (!picked) return;
+  const stack = STACKS[picked];
+  const confirm = 'Delete Lab Data';
+  const choice = await vscode.window.showWarningMessage(
+    `Delete all data of the ${stack.title} stack?`,
+    { modal: true, detail: `This removes the ${stack.composeProject} containers and volumes: Kafka topics, Cassandra views${picked === 'lambda' ? ', the HDFS master dataset' : ''} and Grafana state. It cannot be undone.` },
+    confirm,
+  );
+  if (choice !== confirm) return;
+  await stopStack(ctx, picked, { removeVolumes: true });
+}
+
+export function requireStackName(value: unknown): StackName {
+  if (value === 'lambda' || value === 'kappa') return value;
+  throw new UserFacingError(`Unknown stack "${String(value)}": use lambda or kappa.`);
 }

@@ -11,12 +11,18 @@ export interface ErrorAction {
  */
 export class UserFacingError extends Error {
   readonly actions: ErrorAction[];
+  /** A brand, not instanceof: lazily loaded bundles (dist/docker.js, …) carry their own copy of this class. */
+  readonly userFacing = true;
 
   constructor(message: string, options: { actions?: ErrorAction[]; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'UserFacingError';
     this.actions = options.actions ?? [];
   }
+}
+
+export function isUserFacingError(error: unknown): error is UserFacingError {
+  return error instanceof Error && (error as Partial<UserFacingError>).userFacing === true && Array.isArray((error as Partial<UserFacingError>).actions);
 }
 
 /** The first line of an error's message, for showing; stacks and causes go to the log only. */

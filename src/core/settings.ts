@@ -16,6 +16,8 @@ export interface ArchlabSettings {
   generatorEventsPerSecond: number;
   generatorSeed: number;
   memoryProfile: MemoryProfile;
+  /** Compose files that replace the bundled stacks (custom or test stacks). */
+  stackComposeFiles: { lambda?: string; kappa?: string };
 }
 
 export interface SettingProblem {
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: ArchlabSettings = {
   generatorEventsPerSecond: 100,
   generatorSeed: 42,
   memoryProfile: 'standard',
+  stackComposeFiles: {},
 };
 
 /** The settings keys as they appear in package.json, relative to the `archlab.` section. */
@@ -42,6 +45,7 @@ export const SETTING_KEYS = {
   generatorEventsPerSecond: 'generator.eventsPerSecond',
   generatorSeed: 'generator.seed',
   memoryProfile: 'memoryProfile',
+  stackComposeFiles: 'stacks.composeFiles',
 } as const satisfies Record<keyof ArchlabSettings, string>;
 
 export const MAX_EVENTS_PER_SECOND = 1_000_000;
@@ -115,6 +119,16 @@ export function validateSettings(read: Reader): { settings: ArchlabSettings; pro
   if (profile !== undefined) {
     if (typeof profile === 'string' && (MEMORY_PROFILES as readonly string[]).includes(profile)) settings.memoryProfile = profile as MemoryProfile;
     else problem('memoryProfile', `must be one of ${MEMORY_PROFILES.join(', ')}, not ${JSON.stringify(profile)}; using "standard".`);
+  }
+
+  const composeFiles = read(SETTING_KEYS.stackComposeFiles);
+  if (composeFiles !== undefined) {
+    const entries = typeof composeFiles === 'object' && composeFiles !== null && !Array.isArray(composeFiles) ? Object.entries(composeFiles) : undefined;
+    if (entries && entries.every(([stack, file]) => (stack === 'lambda' || stack === 'kappa') && typeof file === 'string' && file.trim() !== '')) {
+      settings.stackComposeFiles = Object.fromEntries(entries.map(([stack, file]) => [stack, (file as string).trim()]));
+    } else {
+      problem('stackComposeFiles', 'must map "lambda" and/or "kappa" to a compose file path, for example { "kappa": "/path/to/compose.yaml" }; using the bundled stacks.');
+    }
   }
 
   return { settings, problems };

@@ -28,7 +28,7 @@ export function pingDocker(endpoint: DockerEndpoint, timeoutMs = 3000): Promise<
       else reject(unreachable(endpoint, `it answered HTTP ${response.statusCode}`));
     });
     request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    request.on('error', (error: NodeJS.ErrnoException) => reject(explain(endpoint, error)));
+    request.on('error', (error: NodeJS.ErrnoException) => reject(explainConnectionError(endpoint, error)));
     request.end();
   });
 }
@@ -37,7 +37,8 @@ function unreachable(endpoint: DockerEndpoint, reason: string, actions: ErrorAct
   return new UserFacingError(`Docker is not reachable at ${endpoint.host} (from ${endpoint.source}): ${reason}`, { actions, cause });
 }
 
-function explain(endpoint: DockerEndpoint, error: NodeJS.ErrnoException): UserFacingError {
+/** A connection-level failure (no socket, refused, denied, timeout) as a message that says what to do. */
+export function explainConnectionError(endpoint: DockerEndpoint, error: NodeJS.ErrnoException): UserFacingError {
   switch (error.code) {
     case 'ENOENT':
       return unreachable(endpoint, 'no Docker socket there. Is Docker installed and running? Start Docker Desktop or the docker service, or point archlab.docker.host at your engine.', [CONFIGURE], error);

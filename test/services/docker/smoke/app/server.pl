@@ -9,6 +9,7 @@ my $role = $ENV{ROLE} // 'store';
 my $port = $ENV{PORT} // 8080;
 $SIG{TERM} = sub { exit 0 };    # we are PID 1: without a handler, SIGTERM is ignored
 $SIG{PIPE} = 'IGNORE';
+$| = 1;    # unbuffered stdout, so `docker logs` shows lines as they happen
 
 sub upstream {
   my ($host, $upstream_port) = split /:/, ($ENV{UPSTREAM} // 'store:8080');
@@ -26,7 +27,10 @@ my $server = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $port, L
 print "$role listening on $port\n";
 while (my $client = $server->accept) {
   $client->autoflush(1);
+  my $request = <$client> // '';
   while (my $line = <$client>) { last if $line =~ /^\r?\n$/ }
+  $request =~ s/\r?\n$//;
+  print "$role served: $request\n";
   my $body = $role eq 'web' ? 'web ok <- ' . upstream() : "store ok\n";
   my $status = $body =~ /unreachable/ ? '503 Service Unavailable' : '200 OK';
   print $client "HTTP/1.0 $status\r\nContent-Type: text/plain\r\nContent-Length: " . length($body) . "\r\n\r\n$body";

@@ -1,0 +1,15 @@
+// Heavy client libraries (dockerode, kafkajs, cassandra-driver) are bundled apart from the activation bundle
+// (dist/<name>.js, see scripts/build.mjs) and required here on first use, so activation stays small.
+import * as path from 'node:path';
+
+type DockerBundle = typeof import('./docker/index');
+
+const loaded = new Map<string, unknown>();
+
+function load<T>(name: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle file next to this one, resolved at run time
+  if (!loaded.has(name)) loaded.set(name, require(path.join(__dirname, `${name}.js`)));
+  return loaded.get(name) as T;
+}
+
+export const dockerBundle = (): DockerBundle => load<DockerBundle>('docker');
