@@ -13,3 +13,9 @@ function load<T>(name: string): T {
 }
 
 export const dockerBundle = (): DockerBundle => load<DockerBundle>('docker');
+
+type KafkaBundle = typeof import('./kafka/index');
+export const kafkaBundle = (): KafkaBundle => load<KafkaBundle>('kafka');
+
+type CassandraBundle = typeof import('./cassandra/index');
+export const cassandraBundle = (): CassandraBundle => load<CassandraBundle>('cassandra');

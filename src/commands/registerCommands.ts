@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { ArchlabViews } from '../views/registerViews';
 import { containerCommands, type UiUrlOf } from './containerCommands';
-import { notBuiltYet } from './notBuiltYet';
+import { cassandraCommands } from './cassandraCommands';
+import { generatorCommands, type GeneratorService } from './generatorCommands';
+import { topicCommands } from './topicCommands';
 import { registerCommand, SHOW_LOGS_COMMAND } from './registerCommand';
 import { requireStackName, resetLabData, restartStack, startStack, stopStack, type StackCommandContext } from './stackCommands';
 
 /** Every command Archlab contributes; package.json's contributes.commands must list exactly these. */
-export function registerCommands(ctx: StackCommandContext, views: ArchlabViews, uiUrlOf: UiUrlOf, grafanaUrlOf: (stack: unknown) => string | undefined): void {
+export function registerCommands(ctx: StackCommandContext, views: ArchlabViews, generator: GeneratorService, uiUrlOf: UiUrlOf, grafanaUrlOf: (stack: unknown) => string | undefined): void {
   const { log } = ctx;
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'archlab.startLambda': () => startStack(ctx, 'lambda'),
@@ -21,9 +23,9 @@ export function registerCommands(ctx: StackCommandContext, views: ArchlabViews, 
       if (url) await vscode.env.openExternal(vscode.Uri.parse(url));
     },
     ...containerCommands(ctx, uiUrlOf),
-    'archlab.openComparison': () => notBuiltYet('the comparison panel'),
-    'archlab.startGenerator': () => notBuiltYet('the data generator'),
-    'archlab.stopGenerator': () => notBuiltYet('the data generator'),
+    ...cassandraCommands(views.cassandra.source, log),
+    ...topicCommands({ source: views.topics.source, tree: views.topics.tree, peeks: views.topics.peeks, log }),
+    ...generatorCommands(generator),
     'archlab.configureConnections': () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:archlab.archlab'),
     [SHOW_LOGS_COMMAND]: () => log.show(),
     'archlab.containers.refresh': () => views.refresh('containers'),

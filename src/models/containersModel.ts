@@ -41,6 +41,14 @@ export class ContainersModel implements Disposable {
     return this.state;
   }
 
+  private started: Promise<void> | undefined;
+
+  /** Starts watching once; later calls wait for that first load. */
+  ensureStarted(): Promise<void> {
+    this.started ??= this.start();
+    return this.started;
+  }
+
   /** Connects to the events stream and loads the containers; safe to call again after errors. */
   async start(): Promise<void> {
     this.stopWatching();

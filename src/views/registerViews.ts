@@ -3,16 +3,26 @@ import type { ContainersModel } from '../models/containersModel';
 import type { UiUrlOf } from '../commands/containerCommands';
 import { ContainersTreeProvider } from './containers/containersTree';
 import { registerStackStatusBar } from './containers/stackStatusBar';
-import { EmptyTreeProvider } from './emptyTree';
+import { registerCassandraView } from './cassandra/registerCassandraView';
+import type { CassandraSource } from './cassandra/cassandraSource';
+import type { CassandraTreeProvider } from './cassandra/cassandraTree';
+import { registerTopicsView, type TopicsView } from './topics/registerTopicsView';
 
 export const VIEW_IDS = { containers: 'archlab.containers', topics: 'archlab.topics', cassandra: 'archlab.cassandra' } as const;
 export type ViewName = keyof typeof VIEW_IDS;
 
 export interface ArchlabViews {
   refresh(view: ViewName): void;
+  topics: TopicsView;
+  cassandra: { tree: CassandraTreeProvider; source: CassandraSource };
 }
 
-export function registerViews(context: vscode.ExtensionContext, containers: ContainersModel, uiUrlOf: UiUrlOf): ArchlabViews {
+export interface ViewSettings {
+  kafkaServers(): string[];
+  cassandra(): { contactPoints: string[]; localDataCenter: string };
+}
+
+export function registerViews(context: vscode.ExtensionContext, containers: ContainersModel, uiUrlOf: UiUrlOf, settings: ViewSettings, log: vscode.LogOutputChannel): ArchlabViews {
   const containersTree = new ContainersTreeProvider(containers, uiUrlOf);
   const containersView = vscode.window.createTreeView(VIEW_IDS.containers, { treeDataProvider: containersTree });
   // Docker is first contacted when the view shows (or a stack command runs), not at activation.
@@ -20,18 +30,15 @@ export function registerViews(context: vscode.ExtensionContext, containers: Cont
   const watchWhenVisible = () => {
     if (containersView.visible && !watching) {
       watching = true;
-      void containers.start();
+      void containers.ensureStarted();
     }
   };
   context.subscriptions.push(containersTree, containersView, containersView.onDidChangeVisibility(watchWhenVisible));
   watchWhenVisible();
   registerStackStatusBar(context, containers);
 
-  const placeholders = { topics: new EmptyTreeProvider(), cassandra: new EmptyTreeProvider() };
-  for (const [view, provider] of Object.entries(placeholders) as [ViewName, EmptyTreeProvider][]) {
-    context.subscriptions.push(provider, vscode.window.createTreeView(VIEW_IDS[view], { treeDataProvider: provider, showCollapseAll: true }));
-  }
-  return {
-    refresh: (view) => (view === 'containers' ? containersTree.refresh() : placeholders[view].refresh()),
-  };
+  const topics = registerTopicsView(context, containers, () => settings.kafkaServers(), log);
+  const cassandra = registerCassandraView(context, containers, () => settings.cassandra());
+  const refreshers: Record<ViewName, () => void> = { containers: () => containersTree.refresh(), topics: () => topics.tree.refresh(), cassandra: () => cassandra.tree.refresh() };
+  return { refresh: (view) => refreshers[view](), topics, cassandra };
 }

@@ -55,10 +55,4 @@ describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', functi
     assert.match(text, /Open Logs/);
     assert.doesNotMatch(text, /\bat .*\(.*:\d+:\d+\)|\.js:\d+|Error:/, 'no stack trace or raw error');
   });
-
-  it('a command that is not built yet says so plainly', async () => {
-    await runCommand(page, 'Archlab: Open Comparison');
-    const text = await notification(page, 'not built yet');
-    assert.match(text, /comparison panel is not built yet .* Nothing was changed\./);
-  });
 });

@@ -4,14 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pingDocker, requestOptionsFor } from '../../src/clients/docker/ping';
 import { UserFacingError } from '../../src/core/errors';
+import { closedPort } from '../support/ports';
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function expectUserError(promise: Promise<unknown>, pattern: RegExp): Promise<UserFacingError> {
   const error = await promise.then(() => assert.fail('expected the ping to fail'), (e: unknown) => e);

@@ -40,9 +40,9 @@ describe('Archlab in a real VS Code', () => {
     for (const id of ['archlab.containers', 'archlab.topics', 'archlab.cassandra']) assert.ok(commands.includes(`${id}.focus`), `${id} view exists`);
   });
 
-  it('runs the view refresh commands and a not-yet-built command without throwing', async () => {
+  it('runs the view refresh commands without throwing', async () => {
     await activate();
-    for (const command of ['archlab.containers.refresh', 'archlab.topics.refresh', 'archlab.cassandra.refresh', 'archlab.stopKappa']) {
+    for (const command of ['archlab.containers.refresh', 'archlab.topics.refresh', 'archlab.cassandra.refresh']) {
       await vscode.commands.executeCommand(command);
     }
   });

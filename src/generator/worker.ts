@@ -1,0 +1,65 @@
+// Entry of the generator's worker thread (bundled as dist/generatorWorker.js; tests use out/src/generator/worker.js).
+// It owns kafkajs and the event loop that produces; the extension host only exchanges small messages with it.
+import { parentPort } from 'node:worker_threads';
+import { serializeKafkaError, toKafkaClientError } from '../clients/kafka/errors';
+import { emptySnackCounts } from '../core/generator';
+import { GeneratorEngine } from './engine';
+import type { GeneratorStartOptions, GeneratorStatus, HostToWorker, WorkerToHost } from './protocol';
+
+if (parentPort) {
+  const port = parentPort;
+  const post = (message: WorkerToHost) => port.postMessage(message);
+  let engine: GeneratorEngine | undefined;
+
+  port.on('message', (message: HostToWorker) => {
+    switch (message.type) {
+      case 'start': {
+        if (engine) return;
+        try {
+          engine = new GeneratorEngine(message.options, {
+            status: (status) => post({ type: 'status', status }),
+            log: (entry) => post({ type: 'log', entry }),
+          }, message.logLevel);
+        } catch (error) {
+          const mapped = toKafkaClientError(error, { brokers: message.options.brokers ?? [], operation: 'start the generator' });
+          post({ type: 'startFailed', error: { kind: 'invalid-request', message: mapped.message }, status: failedStatus(message.options) });
+          return;
+        }
+        const current = engine;
+        current.start().then(
+          (status) => post({ type: 'started', status }),
+          (error) => post({ type: 'startFailed', error: serializeKafkaError(toKafkaClientError(error, { brokers: message.options.brokers })), status: current.status() }),
+        );
+        return;
+      }
+      case 'setRate':
+        try {
+          engine?.setRate(message.eventsPerSecond);
+        } catch (error) {
+          post({ type: 'log', entry: { level: 'error', namespace: 'Generator', message: (error as Error).message, extra: {} } });
+        }
+        return;
+      case 'resume':
+        engine?.resume();
+        return;
+      case 'stop':
+        if (!engine) return;
+        void engine.stop(message.flushTimeoutMs).then((status) => post({ type: 'stopped', status }));
+        return;
+    }
+  });
+
+  // Nothing may escape as an unhandled rejection in the worker: report it instead.
+  process.on('unhandledRejection', (reason) => {
+    post({ type: 'log', entry: { level: 'error', namespace: 'Generator', message: `unhandled rejection: ${(reason as Error)?.message ?? String(reason)}`, extra: {} } });
+  });
+}
+
+function failedStatus(options: Partial<GeneratorStartOptions>): GeneratorStatus {
+  return {
+    state: 'failed', brokers: options.brokers ?? [], topic: options.topic ?? '', partitions: 0, seed: options.seed ?? 0, runId: '',
+    targetRate: options.eventsPerSecond ?? 0, measuredRate: 0, produced: 0, acked: 0, inFlight: 0, inDoubt: 0,
+    truth: emptySnackCounts(), updatedAt: Date.now(),
+  };
+}
+
