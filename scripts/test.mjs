@@ -19,7 +19,7 @@ const SUITES = {
   integration: { services: ['kafka', 'cassandra', 'hdfs', 'docker'], prepare: [], run: (extra) => mocha('integration', 'out/test/integration/**/*.test.js', extra, { timeout: 300_000 }) },
   python: { services: ALL_SERVICES.filter((s) => s !== 'docker'), prepare: [], run: (extra) => pytest(extra) },
   vscode: { services: ['kafka', 'cassandra', 'docker'], prepare: [ensureCodeServer, ensureChromium], run: (extra) => vscodeTests(extra) },
-  ui: { services: ['docker'], prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000, env: dockerEnv() }) },
+  ui: { services: ['kafka', 'cassandra', 'docker'], prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000, env: dockerEnv() }) },
 };
 const ORDER = ['unit', 'integration', 'python', 'vscode', 'ui'];
 

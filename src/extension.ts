@@ -8,7 +8,7 @@ import type { ArchlabSettings, SettingProblem } from './core/settings';
 import { isLabProject, serviceUiUrl, stackGrafanaUrl } from './models/stackLinks';
 import { ContainersModel, type ContainersState } from './models/containersModel';
 import { registerComparisonPanel } from './panels/comparisonPanel';
-import { LabComparisonFeed } from './panels/labComparisonFeed';
+import { LabComparisonFeed, publishTruth } from './panels/labComparisonFeed';
 import { registerViews } from './views/registerViews';
 import type { CassandraTreeProvider } from './views/cassandra/cassandraTree';
 import type { TopicsTreeProvider } from './views/topics/topicsTree';
@@ -34,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): ArchlabApi {
     kafkaServers: () => readSettings().settings.kafkaBootstrapServers,
     cassandra: () => ({ contactPoints: readSettings().settings.cassandraContactPoints, localDataCenter: readSettings().settings.cassandraLocalDataCenter }),
   }, log);
-  const generator = new GeneratorService(context.asAbsolutePath('dist/generatorWorker.js'), () => views.topics.source.clusters(), log);
+  const generator = new GeneratorService(context.asAbsolutePath('dist/generatorWorker.js'), () => views.topics.source.clusters(), log,
+    (cluster, truth) => publishTruth(views.cassandra.source, cluster, truth));
   context.subscriptions.push(generator);
   registerCommands({ extension: context, log, docker, containers }, views, generator, serviceUiUrl, stackGrafanaUrl);
   registerComparisonPanel(context, new LabComparisonFeed(views.cassandra.source, containers, generator), log);

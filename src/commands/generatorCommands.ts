@@ -13,17 +13,27 @@ import { readSettings } from './settingsProblems';
  */
 export class GeneratorService implements vscode.Disposable {
   private readonly runs = new Map<string, { cluster: ClusterRef; controller: GeneratorController; subscription: { dispose(): void } }>();
+  /** The last stopped runs: their truth stays the answer until the next start. */
+  private finished: { cluster: ClusterRef; status: GeneratorStatus }[] = [];
+  private lastPublished = 0;
   private readonly statusBar = vscode.window.createStatusBarItem('archlab.generator', vscode.StatusBarAlignment.Left, 49);
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly workerPath: string, private readonly clusters: () => Promise<ClusterRef[]>, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly workerPath: string,
+    private readonly clusters: () => Promise<ClusterRef[]>,
+    private readonly log: vscode.LogOutputChannel,
+    /** Writes the truth where dashboards read it (view_counts 'truth'); failures are only logged. */
+    private readonly publishTruth: (cluster: ClusterRef, truth: Record<string, number>) => Promise<void> = async () => undefined,
+  ) {
     this.statusBar.name = 'Archlab data generator';
     this.statusBar.command = 'archlab.generatorMenu';
   }
 
   /** Status per cluster, e.g. for the comparison panel (truth = per-snack counts Kafka acknowledged). */
   statuses(): { cluster: ClusterRef; status: GeneratorStatus }[] {
+    if (this.runs.size === 0) return this.finished;
     return [...this.runs.values()].map((r) => ({ cluster: r.cluster, status: r.controller.status() }));
   }
 
@@ -41,6 +51,7 @@ export class GeneratorService implements vscode.Disposable {
       throw new UserFacingError('No Kafka to send events to: start a lab stack, or set archlab.kafka.bootstrapServers.', { actions: [{ title: 'Start Kappa', command: 'archlab.startKappa' }, { title: 'Configure Connection', command: 'archlab.configureConnections' }] });
     }
     const { generatorEventsPerSecond: rate, generatorSeed: seed } = readSettings().settings;
+    this.finished = [];
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the data generator' }, async () => {
       for (const cluster of targets) {
         const controller = new GeneratorController({ workerPath: this.workerPath, logger: (e) => this.log.debug(`generator kafka ${e.level}: ${e.message}`) });
@@ -82,6 +93,8 @@ export class GeneratorService implements vscode.Disposable {
       return { cluster, final };
     }));
     this.runs.clear();
+    this.finished = finals.map(({ cluster, final }) => ({ cluster, status: final }));
+    await Promise.all(this.finished.map(({ cluster, status }) => this.publish(cluster, status.truth)));
     this.update();
     const summary = finals.map(({ cluster, final }) => `${cluster.label}: ${formatCount(final.acked)} events acknowledged (${Math.round(final.averageRate)}/s on average)`).join('; ');
     this.log.info(`generator stopped: ${summary}`);
@@ -89,8 +102,20 @@ export class GeneratorService implements vscode.Disposable {
     return finals.map((f) => f.final);
   }
 
+  private async publish(cluster: ClusterRef, truth: Record<string, number>): Promise<void> {
+    try {
+      await this.publishTruth(cluster, truth);
+    } catch (error) {
+      this.log.debug(`generator: truth not written to ${cluster.label}'s Cassandra: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   private update(): void {
-    const statuses = this.statuses().map((s) => s.status);
+    if (this.runs.size > 0 && Date.now() - this.lastPublished > 2000) {
+      this.lastPublished = Date.now();
+      for (const { cluster, controller } of this.runs.values()) void this.publish(cluster, controller.status().truth);
+    }
+    const statuses = [...this.runs.values()].map((r) => r.controller.status());
     if (statuses.length === 0) {
       this.statusBar.hide();
     } else {

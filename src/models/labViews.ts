@@ -27,6 +27,13 @@ const num = (v: CqlValue | undefined): number => (v === null || v === undefined 
 const numberMap = (v: CqlValue | undefined): Record<number, number> =>
   v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [Number(k), num(x)])) : {};
 
+/** Writes the generator's truth as absolute counts under a deterministic key (one partition, one batch-free upsert per snack). */
+export async function writeTruth(client: CassandraClient, truth: Record<string, number>, keyspace = LAB_KEYSPACE): Promise<void> {
+  for (const [item, count] of Object.entries(truth)) {
+    await client.execute(`INSERT INTO ${keyspace}.view_counts ("view", version, item, count, updated_at) VALUES ('truth', 0, ?, ?, toTimestamp(now()))`, [item, count]);
+  }
+}
+
 export class LabViewsReader {
   readonly stats: LabReadStats = { rowsRead: 0 };
 

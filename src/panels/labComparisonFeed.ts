@@ -3,7 +3,8 @@
 import type { GeneratorService } from '../commands/generatorCommands';
 import type { ComparisonFeed, ComparisonSnapshot, Pipeline, ViewSnapshot } from '../core/comparison';
 import type { ContainersModel } from '../models/containersModel';
-import { LabViewsReader, type ViewReading } from '../models/labViews';
+import { LabViewsReader, writeTruth, type ViewReading } from '../models/labViews';
+import type { ClusterRef } from '../models/stackEndpoints';
 import type { CassandraSource } from '../views/cassandra/cassandraSource';
 
 const toView = (reading: ViewReading | undefined): ViewSnapshot | undefined => reading && {
@@ -50,4 +51,10 @@ export class LabComparisonFeed implements ComparisonFeed {
         : undefined,
     };
   }
+}
+
+/** The generator's truth, written to the Cassandra of the stack it produced to (or the configured one). */
+export async function publishTruth(cassandra: CassandraSource, kafkaCluster: ClusterRef, truth: Record<string, number>): Promise<void> {
+  const targets = (await cassandra.clusters()).filter((c) => kafkaCluster.stack === undefined || c.stack === kafkaCluster.stack);
+  for (const target of targets) await writeTruth(cassandra.client(target), truth);
 }
