@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree (test modules and lab-stacks/jobs)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import testbed  # noqa: E402
@@ -63,3 +64,30 @@ def spark(spark_info):
     session.sparkContext.setLogLevel("WARN")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def beds(kafka, cassandra, spark_info, hdfs):
+    """The services as the environment of the lab jobs (lab-stacks/jobs), run as subprocesses by the job tests."""
+    import jobs_support
+    return jobs_support.Beds(kafka, cassandra, spark_info, hdfs)
+
+
+@pytest.fixture()
+def lab(beds, request):
+    """A fresh topic (3 partitions), keyspace (schema.cql) and work folder for one job test; removed afterwards
+    with every job the test started (killed if still running)."""
+    import jobs_support as js
+    name = js.unique(request.node.name.replace("test_", "")[:20].lower())
+    topic, keyspace, workdir = name, name, js.workdir(name)
+    js.create_topic(beds.bootstrap, topic)
+    store = js.create_keyspace(beds.cassandra, keyspace)
+    lab = js.Lab(beds, topic, keyspace, workdir, store)
+    yield lab
+    lab.close()
+    js.keep_logs(workdir, request.node.name)
+    js.drop_keyspace(store)
+    js.delete_topic(beds.bootstrap, topic)
+    if beds.hdfs and lab.uses_hdfs:
+        js.delete_hdfs(beds.hdfs, f"/archlab-tests/{keyspace}")
+    js.remove(workdir)
