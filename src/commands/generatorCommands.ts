@@ -13,6 +13,8 @@ import { readSettings } from './settingsProblems';
  */
 export class GeneratorService implements vscode.Disposable {
   private readonly runs = new Map<string, { cluster: ClusterRef; controller: GeneratorController; subscription: { dispose(): void } }>();
+  /** One controller per cluster for the session: its truth adds up every run into the topic (the views count the whole topic). */
+  private readonly controllers = new Map<string, GeneratorController>();
   /** The last stopped runs: their truth stays the answer until the next start. */
   private finished: { cluster: ClusterRef; status: GeneratorStatus }[] = [];
   private lastPublished = 0;
@@ -33,8 +35,19 @@ export class GeneratorService implements vscode.Disposable {
 
   /** Status per cluster, e.g. for the comparison panel (truth = per-snack counts Kafka acknowledged). */
   statuses(): { cluster: ClusterRef; status: GeneratorStatus }[] {
-    if (this.runs.size === 0) return this.finished;
-    return [...this.runs.values()].map((r) => ({ cluster: r.cluster, status: r.controller.status() }));
+    const withTopicTruth = ({ cluster, status }: { cluster: ClusterRef; status: GeneratorStatus }) => {
+      const controller = this.controllers.get(cluster.id);
+      return { cluster, status: controller ? { ...status, truth: controller.truthOf(status.brokers, status.topic) } : status };
+    };
+    if (this.runs.size === 0) return this.finished.map(withTopicTruth);
+    return [...this.runs.values()].map((r) => withTopicTruth({ cluster: r.cluster, status: r.controller.status() }));
+  }
+
+  /** Forgets the recorded truth (the lab data was deleted, so the topic starts empty again). */
+  forgetTruth(): void {
+    for (const controller of this.controllers.values()) controller.dispose();
+    this.controllers.clear();
+    this.finished = [];
   }
 
   get running(): boolean {
@@ -54,7 +67,11 @@ export class GeneratorService implements vscode.Disposable {
     this.finished = [];
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the data generator' }, async () => {
       for (const cluster of targets) {
-        const controller = new GeneratorController({ workerPath: this.workerPath, logger: (e) => this.log.debug(`generator kafka ${e.level}: ${e.message}`) });
+        let controller = this.controllers.get(cluster.id);
+        if (!controller) {
+          controller = new GeneratorController({ workerPath: this.workerPath, logger: (e) => this.log.debug(`generator kafka ${e.level}: ${e.message}`) });
+          this.controllers.set(cluster.id, controller);
+        }
         const subscription = controller.onStatus(() => this.update());
         this.runs.set(cluster.id, { cluster, controller, subscription });
         try {
@@ -94,7 +111,7 @@ export class GeneratorService implements vscode.Disposable {
     }));
     this.runs.clear();
     this.finished = finals.map(({ cluster, final }) => ({ cluster, status: final }));
-    await Promise.all(this.finished.map(({ cluster, status }) => this.publish(cluster, status.truth)));
+    await Promise.all(this.statuses().map(({ cluster, status }) => this.publish(cluster, status.truth)));
     this.update();
     const summary = finals.map(({ cluster, final }) => `${cluster.label}: ${formatCount(final.acked)} events acknowledged (${Math.round(final.averageRate)}/s on average)`).join('; ');
     this.log.info(`generator stopped: ${summary}`);
@@ -113,7 +130,7 @@ export class GeneratorService implements vscode.Disposable {
   private update(): void {
     if (this.runs.size > 0 && Date.now() - this.lastPublished > 2000) {
       this.lastPublished = Date.now();
-      for (const { cluster, controller } of this.runs.values()) void this.publish(cluster, controller.status().truth);
+      for (const { cluster, status } of this.statuses()) void this.publish(cluster, status.truth);
     }
     const statuses = [...this.runs.values()].map((r) => r.controller.status());
     if (statuses.length === 0) {
@@ -131,11 +148,10 @@ export class GeneratorService implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const { controller, subscription } of this.runs.values()) {
-      subscription.dispose();
-      void controller.stop().catch(() => undefined);
-    }
+    for (const { subscription } of this.runs.values()) subscription.dispose();
+    for (const controller of this.controllers.values()) void controller.stop().catch(() => undefined).finally(() => controller.dispose());
     this.runs.clear();
+    this.controllers.clear();
     this.statusBar.dispose();
     this.changed.dispose();
   }

@@ -17,7 +17,10 @@ export function registerCommands(ctx: StackCommandContext, views: ArchlabViews, 
     'archlab.stopKappa': () => stopStack(ctx, 'kappa'),
     'archlab.restartLambda': () => restartStack(ctx, 'lambda'),
     'archlab.restartKappa': () => restartStack(ctx, 'kappa'),
-    'archlab.resetLabData': (stack) => resetLabData(ctx, stack === undefined ? undefined : requireStackName(stack)),
+    'archlab.resetLabData': async (stack) => {
+      // The topics are gone with the data: the generator's recorded truth starts again from zero.
+      if (await resetLabData(ctx, stack === undefined ? undefined : requireStackName(stack))) generator.forgetTruth();
+    },
     'archlab.openGrafana': async (stack) => {
       const url = grafanaUrlOf(stack ?? 'lambda');
       if (url) await vscode.env.openExternal(vscode.Uri.parse(url));

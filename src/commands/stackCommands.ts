@@ -107,9 +107,10 @@ export async function restartStack(ctx: StackCommandContext, name: StackName): P
   await startStack(ctx, name);
 }
 
-export async function resetLabData(ctx: StackCommandContext, name?: StackName): Promise<void> {
+/** Returns true when the data was deleted (the user confirmed). */
+export async function resetLabData(ctx: StackCommandContext, name?: StackName): Promise<boolean> {
   const picked = name ?? (await vscode.window.showQuickPick(Object.values(STACKS).map((s) => ({ label: s.title, name: s.name })), { title: 'Reset the data of which stack?' }))?.name;
-  if (!picked) return;
+  if (!picked) return false;
   const stack = STACKS[picked];
   const confirm = 'Delete Lab Data';
   const choice = await vscode.window.showWarningMessage(
@@ -117,8 +118,9 @@ export async function resetLabData(ctx: StackCommandContext, name?: StackName): 
     { modal: true, detail: `This removes the ${stack.composeProject} containers and volumes: Kafka topics, Cassandra views${picked === 'lambda' ? ', the HDFS master dataset' : ''} and Grafana state. It cannot be undone.` },
     confirm,
   );
-  if (choice !== confirm) return;
+  if (choice !== confirm) return false;
   await stopStack(ctx, picked, { removeVolumes: true });
+  return true;
 }
 
 export function requireStackName(value: unknown): StackName {

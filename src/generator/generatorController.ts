@@ -1,6 +1,5 @@
-// Host side of the data generator (no vscode, no kafkajs): runs src/generator/worker.ts in a worker thread, so
-// producing never blocks the extension host's event loop, and relays its status.
-import { Worker } from 'node:worker_threads';
+// Host side of the data generator (no vscode, no kafkajs): runs src/generator/worker.ts in a worker thread (or a
+// child process), so producing never blocks the extension host's event loop, and relays its status.
 import { deserializeKafkaError } from '../clients/kafka/errors';
 import { KafkaClientError, type KafkaLogEntry, type KafkaLogger } from '../clients/kafka/types';
 import { clusterKey } from '../clients/kafka/registry';
@@ -9,12 +8,19 @@ import { SNACK_TOPIC } from '../core/snacks';
 import {
   DEFAULT_STATUS_INTERVAL_MS, type FinalStatus, type GeneratorStartOptions, type GeneratorStatus, type HostToWorker, type WorkerToHost,
 } from './protocol';
+import { spawnWorker, type GeneratorIsolation, type WorkerHandle } from './workerHandle';
 
+export type { GeneratorIsolation } from './workerHandle';
 export type { FinalStatus, GeneratorStartOptions, GeneratorState, GeneratorStatus, GeneratorTuning, GeneratorCompression } from './protocol';
 
 export interface GeneratorControllerOptions {
   /** The worker script: dist/generatorWorker.js in the extension, out/src/generator/worker.js in tests. */
   workerPath: string;
+  /**
+   * 'thread' (default): a worker_threads Worker. 'process': a child process in a session of its own, which on Linux
+   * keeps a generator producing flat out from taking the extension host's CPU share when the CPUs are saturated.
+   */
+  isolation?: GeneratorIsolation;
   /** Receives the Kafka library's log lines from the worker (default: dropped). */
   logger?: KafkaLogger;
   /** Lowest level forwarded to the logger (default 'warn'). */
@@ -32,7 +38,7 @@ export interface Disposable {
 const ACTIVE = new Set(['starting', 'running', 'paused', 'done', 'stopping']);
 
 export class GeneratorController {
-  private worker: Worker | undefined;
+  private worker: WorkerHandle | undefined;
   private current: GeneratorStatus = idleStatus();
   private readonly listeners = new Set<(status: GeneratorStatus) => void>();
   private lastEmit = 0;
@@ -64,14 +70,14 @@ export class GeneratorController {
     if (this.worker) return Promise.reject(new Error(`The data generator is already ${this.current.state}: stop it first.`));
     const invalid = validateStart(options);
     if (invalid) return Promise.reject(new KafkaClientError('invalid-request', `Cannot start the data generator: ${invalid}`));
-    const worker = new Worker(this.options.workerPath);
+    const worker = spawnWorker(this.options.workerPath, this.options.isolation ?? 'thread', {
+      message: (message) => { if (this.worker === worker) this.onMessage(message); },
+      gone: (reason) => { if (this.worker === worker) this.onWorkerGone(reason); },
+    });
     this.worker = worker;
     this.runKey = truthKey(options.brokers, options.topic ?? SNACK_TOPIC);
     this.current = { ...idleStatus(), state: 'starting', brokers: options.brokers, topic: options.topic ?? SNACK_TOPIC, seed: options.seed, targetRate: options.eventsPerSecond };
     this.emit(true);
-    worker.on('message', (message: WorkerToHost) => this.onMessage(message));
-    worker.on('error', (error) => this.onWorkerGone(`the generator's worker failed: ${error.message}`));
-    worker.on('exit', (code) => { if (this.worker === worker) this.onWorkerGone(`the generator's worker exited (code ${code})`); });
     const started = new Promise<GeneratorStatus>((resolve, reject) => { this.pendingStart = { resolve, reject }; });
     this.post({ type: 'start', options, logLevel: this.options.logLevel });
     return started;
@@ -136,7 +142,7 @@ export class GeneratorController {
   // --- internals ---
 
   private post(message: HostToWorker): void {
-    this.worker?.postMessage(message);
+    this.worker?.post(message);
   }
 
   private onMessage(message: WorkerToHost): void {
@@ -211,7 +217,7 @@ export class GeneratorController {
   private async terminate(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate().catch(() => 0);
+    await worker?.terminate().catch(() => undefined);
   }
 
   /** Calls the listeners with the latest status, at most once per interval (a later call is scheduled). */

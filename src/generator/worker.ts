@@ -1,17 +1,28 @@
-// Entry of the generator's worker thread (bundled as dist/generatorWorker.js; tests use out/src/generator/worker.js).
-// It owns kafkajs and the event loop that produces; the extension host only exchanges small messages with it.
+// Entry of the generator's worker (bundled as dist/generatorWorker.js; tests use out/src/generator/worker.js), run as a
+// worker thread or as a child process (workerHandle.ts). It owns kafkajs and the event loop that produces; the
+// extension host only exchanges small messages with it.
 import { parentPort } from 'node:worker_threads';
 import { serializeKafkaError, toKafkaClientError } from '../clients/kafka/errors';
 import { emptySnackCounts } from '../core/generator';
 import { GeneratorEngine } from './engine';
 import type { GeneratorStartOptions, GeneratorStatus, HostToWorker, WorkerToHost } from './protocol';
 
-if (parentPort) {
-  const port = parentPort;
-  const post = (message: WorkerToHost) => port.postMessage(message);
+const channel = parentPort
+  ? { post: (m: WorkerToHost) => parentPort!.postMessage(m), listen: (h: (m: HostToWorker) => void) => parentPort!.on('message', h) }
+  : process.send && process.env.ARCHLAB_GENERATOR_CHILD
+    ? { post: (m: WorkerToHost) => { if (process.connected) process.send!(m); }, listen: (h: (m: HostToWorker) => void) => process.on('message', h) }
+    : undefined;
+
+if (channel && !parentPort) {
+  // A child process: gone with its parent (the IPC channel closes when the extension host exits or kills it).
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (channel) {
+  const post = channel.post;
   let engine: GeneratorEngine | undefined;
 
-  port.on('message', (message: HostToWorker) => {
+  channel.listen((message: HostToWorker) => {
     switch (message.type) {
       case 'start': {
         if (engine) return;
