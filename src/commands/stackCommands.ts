@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DockerAccess } from '../clients/docker/dockerAccess';
 import { UserFacingError } from '../core/errors';
-import { STACKS, type StackName } from '../core/stacks';
+import { GRAFANA_PASSWORD_ENV, memoryBudget, memoryEnv, STACKS, type StackName } from '../core/stacks';
 import type { ContainersModel } from '../models/containersModel';
 import { describeProgress, groupHealth } from '../views/containers/containerPresentation';
 import { readSettings } from './settingsProblems';
@@ -33,12 +33,26 @@ async function grafanaPassword(context: vscode.ExtensionContext, name: StackName
   return password;
 }
 
+/** Compose needs the memory plan and the Grafana password for every command on the file (interpolation). */
 async function composeTarget(ctx: StackCommandContext, name: StackName) {
   return {
     project: STACKS[name].composeProject,
     file: composeFileOf(name, ctx.extension),
-    env: { ARCHLAB_GRAFANA_ADMIN_PASSWORD: await grafanaPassword(ctx.extension, name), ARCHLAB_MEMORY_PROFILE: readSettings().settings.memoryProfile },
+    env: { ...memoryEnv(name, readSettings().settings.memoryProfile), [GRAFANA_PASSWORD_ENV]: await grafanaPassword(ctx.extension, name) },
   };
+}
+
+/** Refuses a start that cannot fit: the stack's memory limits against what Docker can give. */
+async function checkMemory(ctx: StackCommandContext, name: StackName): Promise<void> {
+  const profile = readSettings().settings.memoryProfile;
+  const needMiB = memoryBudget(name, profile).totalMiB;
+  const haveMiB = (await ctx.docker.client().memoryBytes()) / 2 ** 20;
+  ctx.log.info(`${STACKS[name].title} (${profile} profile) may use ${(needMiB / 1024).toFixed(1)} GiB; Docker has ${(haveMiB / 1024).toFixed(1)} GiB`);
+  if (haveMiB > 0 && needMiB > haveMiB) {
+    throw new UserFacingError(`Not enough memory for ${STACKS[name].title} with the "${profile}" profile: it may use ${(needMiB / 1024).toFixed(1)} GiB, Docker has ${(haveMiB / 1024).toFixed(1)} GiB. Choose the "small" memory profile, stop the other stack, or give Docker more memory.`, {
+      actions: [{ title: 'Choose Memory Profile', command: 'workbench.action.openSettings', args: ['archlab.memoryProfile'] }],
+    });
+  }
 }
 
 async function ensureDocker(ctx: StackCommandContext): Promise<void> {
@@ -57,6 +71,7 @@ export async function startStack(ctx: StackCommandContext, name: StackName): Pro
     void vscode.window.showInformationMessage(`Archlab: ${stack.title} is already running (${healthy}/${total} services healthy). Nothing to do.`);
     return;
   }
+  if (!readSettings().settings.stackComposeFiles[name]) await checkMemory(ctx, name);
   const target = await composeTarget(ctx, name);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting ${stack.title}`, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
@@ -86,7 +101,8 @@ export async function startStack(ctx: StackCommandContext, name: StackName): Pro
 export async function stopStack(ctx: StackCommandContext, name: StackName, options: { removeVolumes?: boolean } = {}): Promise<void> {
   const stack = STACKS[name];
   await ensureDocker(ctx);
-  const target = await composeTarget(ctx, name);
+  // Every profile, so that jobs and extras stop too (compose leaves other profiles' containers running).
+  const target = { ...(await composeTarget(ctx, name)), profiles: STACKS[name].profiles };
   const verb = options.removeVolumes ? 'Deleting the data of' : 'Stopping';
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${stack.title}` }, async (progress) => {
     await ctx.docker.compose().down(target, {

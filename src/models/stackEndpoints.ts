@@ -13,18 +13,18 @@ export interface ClusterRef {
   stack?: StackName;
 }
 
-/** Host ports the bundled stacks publish on 127.0.0.1 (lab-stacks/*\/compose.yaml). */
-export const STACK_HOST_PORTS: Record<LabService, Record<StackName, number>> = {
-  kafka: { lambda: 19092, kappa: 29092 },
-  cassandra: { lambda: 19042, kappa: 29042 },
-};
+/** Where the host reaches each stack's Kafka and Cassandra (the catalog's endpoints, on 127.0.0.1). */
+function hostEndpoint(service: LabService, stack: StackName): string {
+  const { endpoints } = STACKS[stack];
+  return service === 'kafka' ? endpoints.kafkaBootstrap : endpoints.cassandraContactPoint;
+}
 
 export function clusterEndpoints(service: LabService, configured: string[], containers: ContainerSummary[]): ClusterRef[] {
   if (configured.length > 0) return [{ id: configured.join(','), label: service === 'kafka' ? 'Kafka' : 'Cassandra', servers: configured }];
   return Object.values(STACKS)
     .filter((stack) => containers.some((c) => c.project === stack.composeProject && c.service === service && c.state === 'running'))
     .map((stack) => {
-      const server = `127.0.0.1:${STACK_HOST_PORTS[service][stack.name]}`;
+      const server = hostEndpoint(service, stack.name);
       return { id: server, label: stack.title, servers: [server], stack: stack.name };
     });
 }

@@ -8,19 +8,20 @@ export function isLabProject(project: string): boolean {
   return Object.values(STACKS).some((s) => s.composeProject === project) || project.startsWith('archlab-');
 }
 
-/** The web UI of a service, from its published ports on 127.0.0.1. */
+/** The web UI of a service, from the host port it really publishes (so custom port mappings work too). */
 export function serviceUiUrl(container: ContainerSummary): string | undefined {
   const ui = WEB_UI_PORTS[container.service ?? ''];
   const port = ui && container.ports.find((p) => p.containerPort === ui);
   return port ? `http://127.0.0.1:${port.hostPort}/` : undefined;
 }
 
+/** The stack's Grafana dashboard (anonymous read-only on 127.0.0.1). */
 export function stackGrafanaUrl(stack: unknown): string | undefined {
   const definition = Object.values(STACKS).find((s) => s.name === stack);
-  return definition ? `http://127.0.0.1:${definition.name === 'lambda' ? 13000 : 23000}/` : undefined;
+  return definition ? `${definition.grafana.url}d/${definition.grafana.dashboardUid}` : undefined;
 }
 
-/** Container port of each service's web UI. */
+/** Container port of each service's web UI, as the images serve them. */
 const WEB_UI_PORTS: Record<string, number> = {
   grafana: 3000,
   'spark-master': 8080,

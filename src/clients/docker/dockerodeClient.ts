@@ -37,6 +37,11 @@ export class DockerodeClient implements DockerClient {
     await pingDocker(this.endpoint);
   }
 
+  async memoryBytes(): Promise<number> {
+    const info = (await this.guard(() => this.docker.info())) as { MemTotal?: number };
+    return info.MemTotal ?? 0;
+  }
+
   async listContainers(filter: { projects?: string[] } = {}): Promise<ContainerSummary[]> {
     const labels = filter.projects ? filter.projects.map((p) => `${PROJECT_LABEL}=${p}`) : [PROJECT_LABEL];
     // The label filter ORs values of the same key only in newer engines; ask once per project to be exact.

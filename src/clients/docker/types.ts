@@ -45,6 +45,8 @@ export interface Disposable {
 
 export interface DockerClient {
   ping(): Promise<void>;
+  /** Memory the engine can give containers (Docker Desktop: its VM's memory). */
+  memoryBytes(): Promise<number>;
   listContainers(filter?: { projects?: string[] }): Promise<ContainerSummary[]>;
   stats(containerId: string): Promise<ContainerStats>;
   start(containerId: string): Promise<void>;
