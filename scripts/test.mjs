@@ -36,7 +36,8 @@ function resultsFile(suite) {
 }
 
 function mocha(suite, spec, extra, { timeout = 120_000, env = {} } = {}) {
-  return runProcess(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--timeout', String(timeout),
+  // --exit: a client library's idle sockets or timers must not keep a finished suite alive.
+  return runProcess(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--exit', '--timeout', String(timeout),
     '--reporter', path.join(repoRoot, 'test', 'support', 'summary-reporter.cjs'), spec, ...extra], { ARCHLAB_RESULTS_FILE: resultsFile(suite), ...env });
 }
 

@@ -17,8 +17,8 @@ import time
 from pyspark.sql import functions as F
 
 from archlab_jobs import config
-from archlab_jobs.sparkjobs import (Stopper, crash_point, drop_orphan_checkpoint, fence, kafka_stream, logger, run_query,
-                                   session)
+from archlab_jobs.sparkjobs import (Stopper, crash_point, drop_orphan_checkpoint, fence, logger, run_reported, session,
+                                   start_stream)
 from archlab_jobs.store import Store, retry
 
 JOB = "hdfs_ingest"
@@ -77,22 +77,13 @@ def main() -> int:
 
     def start():
         holder["progress"] = retry("read ingest progress", read_progress, log=log)
-        return (kafka_stream(spark, cfg, cfg.max_offsets_per_trigger).writeStream
-                .queryName("hdfs-ingest")
-                .foreachBatch(process)
-                .option("checkpointLocation", checkpoint)
-                .trigger(processingTime=f"{cfg.ingest_trigger_ms} milliseconds")
-                .start())
+        return start_stream(spark, cfg, "hdfs-ingest", process, checkpoint, cfg.ingest_trigger_ms)
 
     def failed(message):
         store.report(JOB, state="error", detail={"error": message})
 
     store.report(JOB, state="starting", detail={"master": master})
-    try:
-        run_query(start, cfg, log, stopper, on_failure=failed)
-    except Exception as error:
-        failed(str(error).splitlines()[0][:500] if str(error) else type(error).__name__)
-        raise
+    run_reported(start, cfg, log, stopper, failed)
     store.report(JOB, state="stopped")
     log("stopped")
     spark.stop()

@@ -18,8 +18,8 @@ import sys
 import time
 
 from archlab_jobs import config
-from archlab_jobs.sparkjobs import (Stopper, count_rows, crash_point, drop_orphan_checkpoint, kafka_stream, logger,
-                                   run_query, session)
+from archlab_jobs.sparkjobs import (Stopper, count_rows, crash_point, drop_orphan_checkpoint, logger, run_reported,
+                                   session, start_stream)
 from archlab_jobs.store import Store, ViewState, retry
 
 VIEW = "kappa"
@@ -131,21 +131,12 @@ def main(argv=None) -> int:
         holder["state"] = retry("read view", lambda: store.read_view(VIEW, version, serial=True), log=log)
         if me["job"] == "kappa_replay":
             store.report("kappa_replay", state="replaying", version=version)
-        return (kafka_stream(spark, cfg, cfg.max_offsets_per_trigger).writeStream
-                .queryName(f"kappa-v{version}")
-                .foreachBatch(process)
-                .option("checkpointLocation", checkpoint)
-                .trigger(processingTime=f"{cfg.trigger_ms} milliseconds")
-                .start())
+        return start_stream(spark, cfg, f"kappa-v{version}", process, checkpoint, cfg.trigger_ms)
 
     def failed(message):
         store.report(me["job"], state="error", version=version, detail={"error": message})
 
-    try:
-        outcome = run_query(start, cfg, log, stopper, on_failure=failed, tick=tick)
-    except Exception as error:
-        failed(str(error).splitlines()[0][:500] if str(error) else type(error).__name__)
-        raise
+    outcome = run_reported(start, cfg, log, stopper, failed, tick=tick)
     try:
         still_served = store.read_pointer(VIEW).version == version
     except Exception:  # noqa: BLE001 - Cassandra down: report anyway (best effort)

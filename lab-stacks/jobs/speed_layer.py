@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 
 from archlab_jobs import config, serving
-from archlab_jobs.sparkjobs import (Stopper, count_rows, crash_point, drop_orphan_checkpoint, kafka_stream, logger,
-                                   run_query, session)
+from archlab_jobs.sparkjobs import (Stopper, count_rows, crash_point, drop_orphan_checkpoint, logger, run_reported,
+                                   session, start_stream)
 from archlab_jobs.store import Store, retry
 
 JOB = "speed_layer"
@@ -113,22 +113,13 @@ def main() -> int:
         cache.clear()
         for p in store.speed_partitions():
             cache[p] = load(p)
-        return (kafka_stream(spark, cfg, cfg.max_offsets_per_trigger).writeStream
-                .queryName("speed-layer")
-                .foreachBatch(process)
-                .option("checkpointLocation", checkpoint)
-                .trigger(processingTime=f"{cfg.trigger_ms} milliseconds")
-                .start())
+        return start_stream(spark, cfg, "speed-layer", process, checkpoint, cfg.trigger_ms)
 
     def failed(message):
         store.report(JOB, state="error", detail={"error": message})
 
     store.report(JOB, state="starting", detail={"bucket_size": size})
-    try:
-        run_query(start, cfg, log, stopper, on_failure=failed)
-    except Exception as error:
-        failed(str(error).splitlines()[0][:500] if str(error) else type(error).__name__)
-        raise
+    run_reported(start, cfg, log, stopper, failed)
     store.report(JOB, state="stopped")
     log("stopped")
     spark.stop()

@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { compare, formatAccuracy, formatCount, formatDifference, PIPELINES, type ComparisonSnapshot, type Pipeline } from '../../src/core/comparison';
 import type { ComparisonExport } from '../../src/core/comparisonExport';
 import { openWorkbench } from './session';
-import { closePalette, paletteEntries, runCommand, screenshot, screenshotsDir } from './workbench';
+import { comparisonFrame, runCommand, runCommandWithArgs, runOfferedCommand, screenshot, screenshotsDir } from './workbench';
 
 type Fixture = Omit<ComparisonSnapshot, 'at'>;
 
@@ -58,27 +58,7 @@ function fixture(): Fixture[] {
   return [...steps, final];
 }
 
-async function comparisonFrame(page: Page): Promise<Frame> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.evaluate(() => document.getElementById('answer') !== null).catch(() => false)) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error('the comparison webview did not show up');
-}
 
-/** Runs a command once the palette offers it (contributions arrive a few seconds after the workbench shows). */
-async function runOfferedCommand(page: Page, title: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await paletteEntries(page, title)).includes(title)) {
-    if (Date.now() > deadline) throw new Error(`the palette never offered ${title}`);
-    await closePalette(page);
-    await page.waitForTimeout(1000);
-  }
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
-}
 
 const cell = (frame: Frame, pipeline: Pipeline | 'truth', snack: string) =>
   pipeline === 'truth' ? frame.locator(`#answer tbody tr:has(th:text-is("${snack}")) td.truth`) : frame.locator(`#answer td[data-pipeline="${pipeline}"][data-snack="${snack}"]`);
@@ -197,15 +177,7 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
   it('exports CSV, JSON, the Markdown report and chart PNGs to a folder given to the command, matching the table', async () => {
     // The command takes the folder as its argument (no dialog); a keybinding with args runs it from the UI.
     fs.mkdirSync(exportDir, { recursive: true });
-    await runCommand(page, 'Preferences: Open Keyboard Shortcuts (JSON)');
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.waitFor({ timeout: 30_000 });
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText(JSON.stringify([{ key: 'ctrl+alt+shift+e', command: 'archlab.comparison.export', args: exportDir }]));
-    await page.keyboard.press('ControlOrMeta+S');
-    await page.waitForTimeout(1500);
-    await page.keyboard.press('Control+Alt+Shift+E');
+    await runCommandWithArgs(page, 'archlab.comparison.export', exportDir);
     const report = path.join(exportDir, 'comparison-report.md');
     const deadline = Date.now() + 60_000;
     while (!fs.existsSync(report) && Date.now() < deadline) await page.waitForTimeout(250);

@@ -12,33 +12,14 @@ import type { ComparisonExport } from '../../src/core/comparisonExport';
 import { applySchema } from '../support/labSchema';
 import { requireService } from '../support/testbed';
 import { openWorkbench } from './session';
-import { closePalette, notification, paletteEntries, runCommand, screenshot } from './workbench';
+import { comparisonFrame, notification, runCommandWithArgs, runOfferedCommand, screenshot } from './workbench';
 
 const TOPIC = 'snack_automat_message';
 const SNACKS = ['apple', 'banana', 'orange', 'blueberries', 'snickers', 'mars', 'twix', 'milkyway'];
 const VALIDATION = Object.fromEntries(SNACKS.map((s, i) => [s, 40 + i]));
 const KAPPA = Object.fromEntries(SNACKS.map((s, i) => [s, 30 + 2 * i]));
 
-async function runOfferedCommand(page: Page, title: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await paletteEntries(page, title)).includes(title)) {
-    if (Date.now() > deadline) throw new Error(`the palette never offered ${title}`);
-    await closePalette(page);
-    await page.waitForTimeout(1000);
-  }
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
-}
 
-async function comparisonFrame(page: Page): Promise<Frame> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.evaluate(() => document.getElementById('answer') !== null).catch(() => false)) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error('the comparison webview did not show up');
-}
 
 const cellText = (frame: Frame, pipeline: string, snack: string) => frame.locator(`#answer td[data-pipeline="${pipeline}"][data-snack="${snack}"] .count`).innerText();
 const truthText = (frame: Frame, snack: string) => frame.locator(`#answer tbody tr:has(th:text-is("${snack}")) td.truth`).innerText();
@@ -124,15 +105,7 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
     assert.equal(stored.rows.reduce((sum, r) => sum + Number(r.count), 0), received, 'the generator wrote its final truth for the dashboards');
 
     fs.mkdirSync(exportDir, { recursive: true });
-    await runCommand(page, 'Preferences: Open Keyboard Shortcuts (JSON)');
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.waitFor({ timeout: 30_000 });
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.insertText(JSON.stringify([{ key: 'ctrl+alt+shift+e', command: 'archlab.comparison.export', args: exportDir }]));
-    await page.keyboard.press('ControlOrMeta+S');
-    await page.waitForTimeout(1500);
-    await page.keyboard.press('Control+Alt+Shift+E');
+    await runCommandWithArgs(page, 'archlab.comparison.export', exportDir);
     const json = path.join(exportDir, 'comparison.json');
     const until = Date.now() + 60_000;
     while (!fs.existsSync(path.join(exportDir, 'comparison-report.md')) && Date.now() < until) await page.waitForTimeout(250);

@@ -1,7 +1,7 @@
 // Page helpers for driving VS Code (code-server) with Playwright.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 export const screenshotsDir = path.resolve(__dirname, '..', '..', '..', 'test-results', 'screenshots');
 
@@ -43,4 +43,43 @@ export async function notification(page: Page, text: string | RegExp): Promise<s
   await toast.waitFor({ timeout: 30_000 });
   await page.waitForTimeout(400); // let the fade-in finish so screenshots show it
   return toast.innerText();
+}
+
+/** Runs a command once the palette offers it (contributions arrive a few seconds after the workbench shows). */
+export async function runOfferedCommand(page: Page, title: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await paletteEntries(page, title)).includes(title)) {
+    if (Date.now() > deadline) throw new Error(`the palette never offered ${title}`);
+    await closePalette(page);
+    await page.waitForTimeout(1000);
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+}
+
+/** The comparison panel's webview frame, once it shows. */
+export async function comparisonFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.evaluate(() => document.getElementById('answer') !== null).catch(() => false)) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the comparison webview did not show up');
+}
+
+/**
+ * Runs `command` with `args` from the UI: Playwright cannot pass command arguments through the palette, so a
+ * keybinding with args is written to keybindings.json and pressed.
+ */
+export async function runCommandWithArgs(page: Page, command: string, args: unknown): Promise<void> {
+  await runCommand(page, 'Preferences: Open Keyboard Shortcuts (JSON)');
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.waitFor({ timeout: 30_000 });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(JSON.stringify([{ key: 'ctrl+alt+shift+e', command, args }]));
+  await page.keyboard.press('ControlOrMeta+S');
+  await page.waitForTimeout(1500);
+  await page.keyboard.press('Control+Alt+Shift+E');
 }

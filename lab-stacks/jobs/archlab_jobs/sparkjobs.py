@@ -172,6 +172,25 @@ class Stopper:
         return self.event.is_set()
 
 
+def start_stream(spark, cfg: Config, name: str, process, checkpoint: str, trigger_ms: int):
+    """The topic as a stream, each micro-batch handed to `process`, checkpointed, on a processing-time trigger."""
+    return (kafka_stream(spark, cfg, cfg.max_offsets_per_trigger).writeStream
+            .queryName(name)
+            .foreachBatch(process)
+            .option("checkpointLocation", checkpoint)
+            .trigger(processingTime=f"{trigger_ms} milliseconds")
+            .start())
+
+
+def run_reported(start, cfg: Config, log, stopper: "Stopper", failed, **options) -> str:
+    """run_query, with a final failure also handed to `failed` (its first line) before it propagates."""
+    try:
+        return run_query(start, cfg, log, stopper, on_failure=failed, **options)
+    except Exception as error:
+        failed(str(error).splitlines()[0][:500] if str(error) else type(error).__name__)
+        raise
+
+
 def run_query(start, cfg: Config, log, stopper: Stopper, on_failure=None, tick=None, tick_s: float = 1.0) -> str:
     """Runs a streaming query and restarts it from its checkpoint when it fails (e.g. Kafka or Cassandra briefly
     down); returns 'stopped' or what `tick` returned to end it (tick is called every tick_s seconds)."""
