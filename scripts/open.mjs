@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startCodeServer } from './lib/code-server.mjs';
 import { ensureNodeModules, npmRun } from './lib/setup.mjs';
-import { commandExists, ensureDir, cacheDir, freePort, repoRoot, stopGroup, tcpOpen } from '../test/services/lib.mjs';
+import { cacheDir, commandExists, ensureDir, freePort, isAlive, repoRoot, stopGroup, tcpOpen } from '../test/services/lib.mjs';
 
 const workspace = path.resolve(process.argv[2] ?? repoRoot);
 
@@ -24,11 +24,18 @@ if (process.env.ARCHLAB_OPEN_WITH !== 'code-server' && commandExists('code')) {
   const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`]]);
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
   console.log(`\nArchlab is loaded in VS Code (code-server) at:\n\n  ${url}\n\nOpen it in a browser on this machine. Logs: ${path.join(stateDir, 'code-server.log')}. Ctrl+C stops it.`);
+  // Stay in the foreground (a pending promise alone would let Node exit and orphan code-server) until Ctrl+C,
+  // or until code-server itself ends.
+  const watch = setInterval(() => {
+    if (!isAlive(server.pid)) {
+      console.log('code-server ended.');
+      process.exit(0);
+    }
+  }, 2000);
   const stop = async () => {
+    clearInterval(watch);
     await stopGroup(server.pid, { graceMs: 5000 });
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  await new Promise(() => {});
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, stop);
 }
