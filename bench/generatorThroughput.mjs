@@ -35,7 +35,9 @@ export async function runGenerator(bundles, { bootstrap, topic, records, compres
   const controller = new bundles.controller.GeneratorController({ workerPath: bundles.workerPath, isolation });
   // What the status bar would do with every update.
   let statusText = '';
-  const subscription = controller.onStatus((s) => { statusText = `$(pulse) ${Math.round(s.measuredRate).toLocaleString('en-US')} events/s`; });
+  const subscription = controller.onStatus((s) => {
+    statusText = `$(pulse) ${Math.round(s.measuredRate).toLocaleString('en-US')} events/s`;
+  });
   const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   try {
     await controller.start({ brokers: [bootstrap], topic, eventsPerSecond: 0, seed, maxEvents: records, compression });
@@ -45,8 +47,14 @@ export async function runGenerator(bundles, { bootstrap, topic, records, compres
     await new Promise((resolve, reject) => {
       const poll = setInterval(() => {
         const s = controller.status();
-        if (s.state === 'done') { clearInterval(poll); resolve(); }
-        if (s.state === 'paused' || s.state === 'failed') { clearInterval(poll); reject(new Error(`generator ${s.state}: ${s.lastError?.message}`)); }
+        if (s.state === 'done') {
+          clearInterval(poll);
+          resolve();
+        }
+        if (s.state === 'paused' || s.state === 'failed') {
+          clearInterval(poll);
+          reject(new Error(`generator ${s.state}: ${s.lastError?.message}`));
+        }
       }, 20);
     });
     const elapsedMs = performance.now() - started;

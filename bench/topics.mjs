@@ -18,7 +18,9 @@ export async function benchTopicListing(bundles, { bootstrap, count = 2000, pref
   const result = {};
   try {
     let started = performance.now();
-    await inChunks(names, 250, (chunk) => admin.createTopics({ waitForLeaders: false, timeout: 60_000, topics: chunk.map((topic) => ({ topic, numPartitions: 1 })) }));
+    await inChunks(names, 250, (chunk) =>
+      admin.createTopics({ waitForLeaders: false, timeout: 60_000, topics: chunk.map((topic) => ({ topic, numPartitions: 1 })) }),
+    );
     for (;;) {
       const listed = new Set(await admin.listTopics());
       if (names.every((n) => listed.has(n))) break;

@@ -63,7 +63,9 @@ async function throughput(bundles, kafkaInfo, { compression, rounds, records, re
     await createTopic(kafkaInfo.bootstrap, perfTopic);
     const p = await runPerfTest(kafkaInfo, { topic: perfTopic, records, recordSize, compression });
     perf.push(p);
-    say(`  round ${round} kafka-producer-perf-test:      ${fmt(p.recordsPerSec)} records/s (${fmt(p.mbPerSec, 1)} MB/s, avg latency ${fmt(p.avgLatencyMs)} ms)`);
+    say(
+      `  round ${round} kafka-producer-perf-test:      ${fmt(p.recordsPerSec)} records/s (${fmt(p.mbPerSec, 1)} MB/s, avg latency ${fmt(p.avgLatencyMs)} ms)`,
+    );
     for (const isolation of isolations) {
       const genTopic = `bench-gen-${run}-${compression}-${isolation}-${round}`;
       topics.push(genTopic);
@@ -72,8 +74,10 @@ async function throughput(bundles, kafkaInfo, { compression, rounds, records, re
       const g = await runGenerator(bundles, { bootstrap: kafkaInfo.bootstrap, topic: genTopic, records, compression, isolation });
       g.idleLagMs = idle;
       gen[isolation].push(g);
-      say(`  round ${round} Archlab generator (${isolation.padEnd(7)}): ${fmt(g.eventsPerSec)} events/s  (host event-loop lag p50 ${fmt(g.lagMs.p50, 1)} ms, p99 ${fmt(g.lagMs.p99, 1)} ms, `
-        + `max ${fmt(g.lagMs.max, 1)} ms; idle just before: p99 ${fmt(idle.p99, 1)} ms, max ${fmt(idle.max, 1)} ms; host thread busy ${fmt(g.hostUtilization * 100, 2)}%)`);
+      say(
+        `  round ${round} Archlab generator (${isolation.padEnd(7)}): ${fmt(g.eventsPerSec)} events/s  (host event-loop lag p50 ${fmt(g.lagMs.p50, 1)} ms, p99 ${fmt(g.lagMs.p99, 1)} ms, ` +
+          `max ${fmt(g.lagMs.max, 1)} ms; idle just before: p99 ${fmt(idle.p99, 1)} ms, max ${fmt(idle.max, 1)} ms; host thread busy ${fmt(g.hostUtilization * 100, 2)}%)`,
+      );
     }
   }
   await deleteTopics(kafkaInfo.bootstrap, topics);
@@ -89,7 +93,12 @@ async function main() {
     await startServices(services);
   };
   say('Archlab bench');
-  say(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes share these CPUs: expect noise)`);
+  say(
+    `machine: ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other processes share these CPUs: expect noise)`,
+  );
   await need(['kafka']);
   const kafkaInfo = readState().kafka;
   const run = Date.now().toString(36);
@@ -98,7 +107,9 @@ async function main() {
     const size = averageRecordSize(bundles.core);
     const recordSize = Math.round(size.total);
     say(`broker: Kafka ${kafkaInfo.version} at ${kafkaInfo.bootstrap} (test bed, single node, KRaft)`);
-    say(`record: ${recordSize} bytes = generated event JSON ${fmt(size.value, 1)} + key ${fmt(size.key, 1)} (perf-test --record-size ${recordSize}); acks=all; topics of ${PARTITIONS} partitions; ${fmt(RECORDS)} records per run`);
+    say(
+      `record: ${recordSize} bytes = generated event JSON ${fmt(size.value, 1)} + key ${fmt(size.key, 1)} (perf-test --record-size ${recordSize}); acks=all; topics of ${PARTITIONS} partitions; ${fmt(RECORDS)} records per run`,
+    );
     say('');
 
     const results = {};
@@ -107,7 +118,9 @@ async function main() {
       const rounds = compression === 'none' ? ROUNDS : 1;
       const records = compression === 'none' ? RECORDS : Math.min(RECORDS, 500_000);
       const isolations = compression === 'none' ? ['thread', 'process'] : ['thread'];
-      say(`throughput, compression ${compression} (${rounds} round${rounds > 1 ? 's' : ''}, alternating; generator as worker thread${isolations.length > 1 ? ' and as child process' : ''}):`);
+      say(
+        `throughput, compression ${compression} (${rounds} round${rounds > 1 ? 's' : ''}, alternating; generator as worker thread${isolations.length > 1 ? ' and as child process' : ''}):`,
+      );
       results[compression] = await throughput(bundles, kafkaInfo, { compression, rounds, records, recordSize, run, isolations });
       say('');
     }
@@ -116,8 +129,10 @@ async function main() {
     if (!flag('no-topics')) {
       say(`Topics view first level with ${fmt(TOPICS)} topics:`);
       topicResult = await benchTopicListing(bundles, { bootstrap: kafkaInfo.bootstrap, count: TOPICS, prefix: `bench-many-${run}` });
-      say(`  created ${fmt(TOPICS)} topics in ${fmt(topicResult.createMs / 1000, 1)} s; listTopics: first call (new client, connecting) ${fmt(topicResult.firstListMs)} ms, `
-        + `then median ${fmt(topicResult.warmListMs)} ms (${fmt(topicResult.listed)} topics listed); endOffsets of all ${fmt(topicResult.endOffsetsTopics)} (for message rates): ${fmt(topicResult.endOffsetsMs)} ms, again ${fmt(topicResult.endOffsetsWarmMs)} ms; deleted in ${fmt(topicResult.deleteMs / 1000, 1)} s`);
+      say(
+        `  created ${fmt(TOPICS)} topics in ${fmt(topicResult.createMs / 1000, 1)} s; listTopics: first call (new client, connecting) ${fmt(topicResult.firstListMs)} ms, ` +
+          `then median ${fmt(topicResult.warmListMs)} ms (${fmt(topicResult.listed)} topics listed); endOffsets of all ${fmt(topicResult.endOffsetsTopics)} (for message rates): ${fmt(topicResult.endOffsetsMs)} ms, again ${fmt(topicResult.endOffsetsWarmMs)} ms; deleted in ${fmt(topicResult.deleteMs / 1000, 1)} s`,
+      );
       say('');
     }
 
@@ -136,16 +151,21 @@ async function main() {
       const perfRate = mean(perf.map((p) => p.recordsPerSec));
       for (const [isolation, runs] of Object.entries(gen)) {
         const genRate = mean(runs.map((g) => g.eventsPerSec));
-        say(`  compression ${compression}, ${isolation}: generator ${fmt(genRate)} events/s vs kafka-producer-perf-test ${fmt(perfRate)} records/s → ratio ${(genRate / perfRate).toFixed(2)}${compression === 'none' ? ' (goal ≥ 0.70)' : ''}`);
+        say(
+          `  compression ${compression}, ${isolation}: generator ${fmt(genRate)} events/s vs kafka-producer-perf-test ${fmt(perfRate)} records/s → ratio ${(genRate / perfRate).toFixed(2)}${compression === 'none' ? ' (goal ≥ 0.70)' : ''}`,
+        );
       }
     }
     for (const isolation of ['thread', 'process']) {
       const runs = Object.values(results).flatMap((r) => r.gen[isolation] ?? []);
       if (!runs.length) continue;
-      say(`  host event-loop lag p99 while generating at full speed (${isolation}): ${runs.map((g) => `${fmt(g.lagMs.p99, 1)} ms`).join(', ')} (goal ≤ 20 ms); `
-        + `same process idle just before: ${runs.map((g) => `${fmt(g.idleLagMs.p99, 1)} ms`).join(', ')}; host thread busy ${runs.map((g) => `${fmt(g.hostUtilization * 100, 2)}%`).join(', ')}`);
+      say(
+        `  host event-loop lag p99 while generating at full speed (${isolation}): ${runs.map((g) => `${fmt(g.lagMs.p99, 1)} ms`).join(', ')} (goal ≤ 20 ms); ` +
+          `same process idle just before: ${runs.map((g) => `${fmt(g.idleLagMs.p99, 1)} ms`).join(', ')}; host thread busy ${runs.map((g) => `${fmt(g.hostUtilization * 100, 2)}%`).join(', ')}`,
+      );
     }
-    if (topicResult) say(`  ${fmt(TOPICS)} topics, first level: ${fmt(topicResult.firstListMs)} ms first call, ${fmt(topicResult.warmListMs)} ms warm (goal ≤ 300 ms)`);
+    if (topicResult)
+      say(`  ${fmt(TOPICS)} topics, first level: ${fmt(topicResult.firstListMs)} ms first call, ${fmt(topicResult.warmListMs)} ms warm (goal ≤ 300 ms)`);
     if (freshness) say(`  kappa freshness: ${freshness.ok ? 'see above' : 'failed (see above)'}`);
     say(`  bench took ${fmt((Date.now() - started) / 1000)} s`);
   } finally {

@@ -15,7 +15,13 @@ const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'i
 /** The host bundle loaded at activation (extension.js) and the heavy clients' bundles, loaded on first use. */
 const host = {
   ...common,
-  entryPoints: { extension: 'src/extension.ts', docker: 'src/clients/docker/index.ts', kafka: 'src/clients/kafka/index.ts', cassandra: 'src/clients/cassandra/index.ts', generatorWorker: 'src/generator/worker.ts' },
+  entryPoints: {
+    extension: 'src/extension.ts',
+    docker: 'src/clients/docker/index.ts',
+    kafka: 'src/clients/kafka/index.ts',
+    cassandra: 'src/clients/cassandra/index.ts',
+    generatorWorker: 'src/generator/worker.ts',
+  },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',

@@ -23,7 +23,9 @@ if (process.env.ARCHLAB_OPEN_WITH !== 'code-server' && commandExists('code')) {
   const server = await startCodeServer({ port, stateDir });
   const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`]]);
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
-  console.log(`\nArchlab is loaded in VS Code (code-server) at:\n\n  ${url}\n\nOpen it in a browser on this machine. Logs: ${path.join(stateDir, 'code-server.log')}. Ctrl+C stops it.`);
+  console.log(
+    `\nArchlab is loaded in VS Code (code-server) at:\n\n  ${url}\n\nOpen it in a browser on this machine. Logs: ${path.join(stateDir, 'code-server.log')}. Ctrl+C stops it.`,
+  );
   // Stay in the foreground (a pending promise alone would let Node exit and orphan code-server) until Ctrl+C,
   // or until code-server itself ends.
   const watch = setInterval(() => {

@@ -16,17 +16,28 @@ const ALL_SERVICES = ['kafka', 'cassandra', 'hdfs', 'spark', 'docker'];
 /** services: the real test bed (test/services) a suite needs; started once, shared, stopped at the end. */
 const SUITES = {
   unit: { services: [], prepare: [], run: (extra) => mocha('unit', 'out/test/unit/**/*.test.js', extra) },
-  integration: { services: ['kafka', 'cassandra', 'hdfs', 'docker'], prepare: [], run: (extra) => mocha('integration', 'out/test/integration/**/*.test.js', extra, { timeout: 300_000 }) },
+  integration: {
+    services: ['kafka', 'cassandra', 'hdfs', 'docker'],
+    prepare: [],
+    run: (extra) => mocha('integration', 'out/test/integration/**/*.test.js', extra, { timeout: 300_000 }),
+  },
   python: { services: ALL_SERVICES.filter((s) => s !== 'docker'), prepare: [], run: (extra) => pytest(extra) },
   vscode: { services: ['kafka', 'cassandra', 'docker'], prepare: [ensureCodeServer, ensureChromium], run: (extra) => vscodeTests(extra) },
-  ui: { services: ['kafka', 'cassandra', 'docker'], prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')], run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000, env: dockerEnv() }) },
+  ui: {
+    services: ['kafka', 'cassandra', 'docker'],
+    prepare: [ensureCodeServer, ensureChromium, () => npmRun('package')],
+    run: (extra) => mocha('ui', 'out/test/ui/**/*.test.js', extra, { timeout: 300_000, env: dockerEnv() }),
+  },
 };
 const ORDER = ['unit', 'integration', 'python', 'vscode', 'ui'];
 
 function runProcess(command, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('error', (error) => { console.error(error.message); resolve(127); });
+    child.on('error', (error) => {
+      console.error(error.message);
+      resolve(127);
+    });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
@@ -37,8 +48,20 @@ function resultsFile(suite) {
 
 function mocha(suite, spec, extra, { timeout = 120_000, env = {} } = {}) {
   // --exit: a client library's idle sockets or timers must not keep a finished suite alive.
-  return runProcess(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--exit', '--timeout', String(timeout),
-    '--reporter', path.join(repoRoot, 'test', 'support', 'summary-reporter.cjs'), spec, ...extra], { ARCHLAB_RESULTS_FILE: resultsFile(suite), ...env });
+  return runProcess(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+      '--exit',
+      '--timeout',
+      String(timeout),
+      '--reporter',
+      path.join(repoRoot, 'test', 'support', 'summary-reporter.cjs'),
+      spec,
+      ...extra,
+    ],
+    { ARCHLAB_RESULTS_FILE: resultsFile(suite), ...env },
+  );
 }
 
 /** The test bed's Docker engine for VS Code under test: the extension reads DOCKER_HOST, compose its plugins. */
@@ -61,7 +84,8 @@ function pytest(extra) {
   const xml = path.join(resultsDir, 'python.xml');
   return runProcess(python, ['-m', 'pytest', 'test/python', '-q', `--junitxml=${xml}`, ...extra]).then((code) => {
     if (fs.existsSync(xml)) {
-      const attr = (name) => [...fs.readFileSync(xml, 'utf8').matchAll(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
+      const attr = (name) =>
+        [...fs.readFileSync(xml, 'utf8').matchAll(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0);
       const failed = attr('failures') + attr('errors');
       fs.writeFileSync(resultsFile('python'), JSON.stringify({ passed: attr('tests') - failed - attr('skipped'), failed, skipped: attr('skipped') }));
     }
@@ -93,7 +117,9 @@ async function main() {
   const summary = [];
   const services = ALL_SERVICES.filter((name) => suites.some((suite) => SUITES[suite].services.includes(name)));
   const stopBed = () => stopServices(services).catch((error) => console.error(`stopping the test bed: ${error.message}`));
-  const interrupted = () => { void stopBed().then(() => process.exit(130)); };
+  const interrupted = () => {
+    void stopBed().then(() => process.exit(130));
+  };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   let bedStarted = false;
@@ -122,7 +148,9 @@ async function main() {
 
   console.log('\nSuites:');
   for (const s of summary) {
-    console.log(`  ${s.suite.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed ${String(s.skipped ?? 0).padStart(3)} skipped  ${s.seconds.toFixed(0)} s${s.note ? `  (${s.note})` : ''}`);
+    console.log(
+      `  ${s.suite.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed ${String(s.skipped ?? 0).padStart(3)} skipped  ${s.seconds.toFixed(0)} s${s.note ? `  (${s.note})` : ''}`,
+    );
   }
   const total = (key) => summary.reduce((sum, s) => sum + (s[key] ?? 0), 0);
   console.log(`Total time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -131,8 +159,11 @@ async function main() {
   return total('failed') === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (error) => {
-  console.error(error.message);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error.message);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

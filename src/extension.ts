@@ -30,23 +30,42 @@ export function activate(context: vscode.ExtensionContext): ArchlabApi {
   const docker = new DockerAccess(() => readSettings().settings.dockerHost);
   const containers = new ContainersModel(() => docker.client(), { isLabProject, log: (m) => log.warn(m) });
   context.subscriptions.push(containers);
-  const views = registerViews(context, containers, serviceUiUrl, {
-    kafkaServers: () => readSettings().settings.kafkaBootstrapServers,
-    cassandra: () => ({ contactPoints: readSettings().settings.cassandraContactPoints, localDataCenter: readSettings().settings.cassandraLocalDataCenter }),
-  }, log);
-  const generator = new GeneratorService(context.asAbsolutePath('dist/generatorWorker.js'), () => views.topics.source.clusters(), log,
-    (cluster, truth) => publishTruth(views.cassandra.source, cluster, truth));
+  const views = registerViews(
+    context,
+    containers,
+    serviceUiUrl,
+    {
+      kafkaServers: () => readSettings().settings.kafkaBootstrapServers,
+      cassandra: () => ({ contactPoints: readSettings().settings.cassandraContactPoints, localDataCenter: readSettings().settings.cassandraLocalDataCenter }),
+    },
+    log,
+  );
+  const generator = new GeneratorService(
+    context.asAbsolutePath('dist/generatorWorker.js'),
+    () => views.topics.source.clusters(),
+    log,
+    (cluster, truth) => publishTruth(views.cassandra.source, cluster, truth),
+  );
   context.subscriptions.push(generator);
   registerCommands({ extension: context, log, docker, containers }, views, generator, serviceUiUrl, stackGrafanaUrl);
   registerComparisonPanel(context, new LabComparisonFeed(views.cassandra.source, containers, generator), log);
 
   warnAboutSettings(readSettings().problems);
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
-    if (event.affectsConfiguration('archlab')) warnAboutSettings(readSettings().problems);
-    if (event.affectsConfiguration('archlab.docker.host') && containers.current.kind !== 'loading') void containers.reconnect();
-  }));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('archlab')) warnAboutSettings(readSettings().problems);
+      if (event.affectsConfiguration('archlab.docker.host') && containers.current.kind !== 'loading') void containers.reconnect();
+    }),
+  );
   log.info(`Archlab ${context.extension.packageJSON.version as string} activated`);
-  return { readSettings, containers: () => containers.current, topicsTree: () => views.topics.tree, cassandraTree: () => views.cassandra.tree, generator: () => generator, onContainersChanged: (listener) => containers.onDidChange(listener) };
+  return {
+    readSettings,
+    containers: () => containers.current,
+    topicsTree: () => views.topics.tree,
+    cassandraTree: () => views.cassandra.tree,
+    generator: () => generator,
+    onContainersChanged: (listener) => containers.onDidChange(listener),
+  };
 }
 
 export function deactivate(): void {

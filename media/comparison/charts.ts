@@ -48,7 +48,14 @@ const PALETTE = ['blue', 'green', 'orange', 'purple', 'yellow', 'red'];
 const DASHES: (number[] | undefined)[] = [undefined, [6, 3], [2, 3], [8, 3, 2, 3]];
 
 const FALLBACK: Record<string, string> = {
-  blue: '#3794ff', green: '#89d185', orange: '#d18616', purple: '#b180d7', yellow: '#cca700', red: '#f14c4c', foreground: '#cccccc', lines: '#80808059',
+  blue: '#3794ff',
+  green: '#89d185',
+  orange: '#d18616',
+  purple: '#b180d7',
+  yellow: '#cca700',
+  red: '#f14c4c',
+  foreground: '#cccccc',
+  lines: '#80808059',
 };
 
 function themeColour(name: string): string {
@@ -68,25 +75,44 @@ export function chartDefs(points: readonly SeriesPoint[]): ChartDef[] {
   const pipelineSeries = (pipelines: readonly Pipeline[], value: (p: SeriesPoint, pipeline: Pipeline) => number | null | undefined): SeriesDef[] =>
     pipelines.map((pipeline) => ({ label: PIPELINE_LABELS[pipeline], ...PIPELINE_STYLE[pipeline], values: points.map((p) => value(p, pipeline) ?? null) }));
   const defs: ChartDef[] = [
-    { id: 'counts', unit: 'events', format: compact, integer: true, series: [
-      { label: 'Produced (truth)', colour: 'foreground', dash: [1, 2], width: 2, values: points.map((p) => p.produced) },
-      ...pipelineSeries(PIPELINES, (p, pipeline) => p.totals[pipeline]),
-    ] },
-    { id: 'freshness', unit: 's', format: (v) => `${v.toFixed(1)} s`, series: pipelineSeries(COMPLETE_PIPELINES, (p, pipeline) => seconds(p.freshness[pipeline])) },
-    { id: 'throughput', unit: 'events/s', format: compact, series: [
-      { label: 'Produced (in)', colour: 'foreground', dash: [1, 2], width: 2, values: points.map((p) => p.rateIn) },
-      ...pipelineSeries(COMPLETE_PIPELINES, (p, pipeline) => p.rateOut[pipeline]),
-    ] },
+    {
+      id: 'counts',
+      unit: 'events',
+      format: compact,
+      integer: true,
+      series: [
+        { label: 'Produced (truth)', colour: 'foreground', dash: [1, 2], width: 2, values: points.map((p) => p.produced) },
+        ...pipelineSeries(PIPELINES, (p, pipeline) => p.totals[pipeline]),
+      ],
+    },
+    {
+      id: 'freshness',
+      unit: 's',
+      format: (v) => `${v.toFixed(1)} s`,
+      series: pipelineSeries(COMPLETE_PIPELINES, (p, pipeline) => seconds(p.freshness[pipeline])),
+    },
+    {
+      id: 'throughput',
+      unit: 'events/s',
+      format: compact,
+      series: [
+        { label: 'Produced (in)', colour: 'foreground', dash: [1, 2], width: 2, values: points.map((p) => p.rateIn) },
+        ...pipelineSeries(COMPLETE_PIPELINES, (p, pipeline) => p.rateOut[pipeline]),
+      ],
+    },
   ];
   const containers = [...new Set(points.flatMap((p) => (p.containers ?? []).map((c) => c.name)))].sort();
   if (containers.length > 0) {
-    const perContainer = (value: (c: { cpuPercent: number; memoryBytes: number }) => number): SeriesDef[] => containers.map((name, i) => ({
-      label: name, colour: PALETTE[i % PALETTE.length], dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length],
-      values: points.map((p) => {
-        const sample = p.containers?.find((c) => c.name === name);
-        return sample ? value(sample) : null;
-      }),
-    }));
+    const perContainer = (value: (c: { cpuPercent: number; memoryBytes: number }) => number): SeriesDef[] =>
+      containers.map((name, i) => ({
+        label: name,
+        colour: PALETTE[i % PALETTE.length],
+        dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length],
+        values: points.map((p) => {
+          const sample = p.containers?.find((c) => c.name === name);
+          return sample ? value(sample) : null;
+        }),
+      }));
     defs.push({ id: 'cpu', unit: '%', format: (v) => `${v.toFixed(0)} %`, series: perContainer((c) => c.cpuPercent) });
     defs.push({ id: 'memory', unit: 'MiB', format: (v) => `${v.toFixed(0)} MiB`, series: perContainer((c) => c.memoryBytes / (1024 * 1024)) });
   }
@@ -170,7 +196,13 @@ export class Charts {
     const foreground = cssVar('--vscode-descriptionForeground', FALLBACK.foreground);
     const grid = cssVar('--vscode-panel-border', themeColour('lines'));
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
-    const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({ stroke: foreground, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...extra });
+    const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({
+      stroke: foreground,
+      font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      ...extra,
+    });
     const options: uPlot.Options = {
       width: this.width(),
       height: 220,
@@ -178,7 +210,13 @@ export class Charts {
       padding: [10, 36, 0, 0],
       cursor: { drag: { x: false, y: false } },
       series: [
-        { label: 'Time', value: (u, v) => { const t = v ?? (u.cursor.idx === null || u.cursor.idx === undefined ? latest(u.data[0]) : null); return t === null ? '\u2014' : clock(t); } },
+        {
+          label: 'Time',
+          value: (u, v) => {
+            const t = v ?? (u.cursor.idx === null || u.cursor.idx === undefined ? latest(u.data[0]) : null);
+            return t === null ? '\u2014' : clock(t);
+          },
+        },
         ...def.series.map((s): uPlot.Series => ({
           label: s.label,
           stroke: themeColour(s.colour),

@@ -23,7 +23,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const DEFAULT_WINDOW_MS = 5 * 60_000;
 const WINDOWS: { label: string; ms: number | null }[] = [
-  { label: 'last minute', ms: 60_000 }, { label: 'last 5 minutes', ms: 5 * 60_000 }, { label: 'last 15 minutes', ms: 15 * 60_000 }, { label: 'whole series', ms: null },
+  { label: 'last minute', ms: 60_000 },
+  { label: 'last 5 minutes', ms: 5 * 60_000 },
+  { label: 'last 15 minutes', ms: 15 * 60_000 },
+  { label: 'whole series', ms: null },
 ];
 
 let state: PageState = { windowMs: DEFAULT_WINDOW_MS, ...vscode.getState() };
@@ -85,32 +88,34 @@ function render(): void {
   if (comparison) {
     renderTable(table, comparison, summary);
     renderStacks(comparison.stacks);
-    byId('updated').textContent = `Read at ${new Date(comparison.at).toLocaleTimeString()}, every ${refreshMs / 1000} s while this panel is visible; `
-      + `${points.length} samples kept.`;
+    byId('updated').textContent =
+      `Read at ${new Date(comparison.at).toLocaleTimeString()}, every ${refreshMs / 1000} s while this panel is visible; ` + `${points.length} samples kept.`;
   }
   charts.update(points);
 }
 
 function renderStacks(stacks: Record<StackName, boolean>): void {
   const box = byId('stacks');
-  box.replaceChildren(...(['lambda', 'kappa'] as StackName[]).map((stack) => {
-    const item = document.createElement('span');
-    item.className = `stack ${stacks[stack] ? 'running' : 'stopped'}`;
-    item.dataset.stack = stack;
-    const icon = document.createElement('span');
-    icon.className = `codicon ${stacks[stack] ? 'codicon-pass-filled' : 'codicon-circle-slash'}`;
-    icon.setAttribute('aria-hidden', 'true');
-    item.append(icon, ` ${STACK_LABELS[stack]} ${stacks[stack] ? 'running' : 'stopped'}`);
-    if (!stacks[stack]) {
-      const start = document.createElement('vscode-button');
-      start.setAttribute('secondary', '');
-      start.setAttribute('icon', 'play');
-      start.textContent = `Start ${STACK_LABELS[stack]}`;
-      start.addEventListener('click', () => post({ type: 'openStack', stack }));
-      item.append(' ', start);
-    }
-    return item;
-  }));
+  box.replaceChildren(
+    ...(['lambda', 'kappa'] as StackName[]).map((stack) => {
+      const item = document.createElement('span');
+      item.className = `stack ${stacks[stack] ? 'running' : 'stopped'}`;
+      item.dataset.stack = stack;
+      const icon = document.createElement('span');
+      icon.className = `codicon ${stacks[stack] ? 'codicon-pass-filled' : 'codicon-circle-slash'}`;
+      icon.setAttribute('aria-hidden', 'true');
+      item.append(icon, ` ${STACK_LABELS[stack]} ${stacks[stack] ? 'running' : 'stopped'}`);
+      if (!stacks[stack]) {
+        const start = document.createElement('vscode-button');
+        start.setAttribute('secondary', '');
+        start.setAttribute('icon', 'play');
+        start.textContent = `Start ${STACK_LABELS[stack]}`;
+        start.addEventListener('click', () => post({ type: 'openStack', stack }));
+        item.append(' ', start);
+      }
+      return item;
+    }),
+  );
 }
 
 function showError(message: string | null): void {

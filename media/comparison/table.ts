@@ -1,13 +1,27 @@
 // The per-snack table: truth and every pipeline's count, with differences marked by an icon and a sign
 // (not only by colour), and per-pipeline totals, accuracy, freshness and throughput in the footer.
 import {
-  COMPLETE_PIPELINES, formatAccuracy, formatCount, formatDifference, formatRate, formatSeconds, isPartial, PIPELINE_LABELS,
-  PIPELINE_STACK, PIPELINES, STACK_LABELS,
-  type Comparison, type Pipeline,
+  COMPLETE_PIPELINES,
+  formatAccuracy,
+  formatCount,
+  formatDifference,
+  formatRate,
+  formatSeconds,
+  isPartial,
+  PIPELINE_LABELS,
+  PIPELINE_STACK,
+  PIPELINES,
+  STACK_LABELS,
+  type Comparison,
+  type Pipeline,
 } from '../../src/core/comparison';
 import type { SeriesSummary } from '../../src/core/comparisonSeries';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; title?: string } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.className) node.className = props.className;
   if (props.text !== undefined) node.textContent = props.text;
@@ -41,7 +55,10 @@ function countCell(pipeline: Pipeline, snack: string, count: number | null, diff
   td.dataset.snack = snack;
   if (count === null) {
     td.classList.add('missing');
-    td.append(el('span', { className: 'count', text: '\u2014', title: 'No data: this view has no rows' }), el('span', { className: 'sr-only', text: 'no data' }));
+    td.append(
+      el('span', { className: 'count', text: '\u2014', title: 'No data: this view has no rows' }),
+      el('span', { className: 'sr-only', text: 'no data' }),
+    );
     return td;
   }
   td.append(el('span', { className: 'count', text: formatCount(count) }));
@@ -52,8 +69,11 @@ function countCell(pipeline: Pipeline, snack: string, count: number | null, diff
   } else {
     td.classList.add('differs');
     td.title = differenceWords(difference);
-    td.append(' ', el('span', { className: 'diff' }, icon(difference < 0 ? 'arrow-down' : 'arrow-up'), formatDifference(difference)),
-      el('span', { className: 'sr-only', text: `, ${differenceWords(difference)}` }));
+    td.append(
+      ' ',
+      el('span', { className: 'diff' }, icon(difference < 0 ? 'arrow-down' : 'arrow-up'), formatDifference(difference)),
+      el('span', { className: 'sr-only', text: `, ${differenceWords(difference)}` }),
+    );
   }
   return td;
 }
@@ -104,21 +124,50 @@ export function renderTable(table: HTMLTableElement, comparison: Comparison, sum
     { label: 'Accuracy', key: 'accuracy', value: (p) => complete(p, formatAccuracy(totals[p].accuracy)) },
     { label: 'Freshness p50', key: 'freshnessP50', value: (p) => tracked(p, formatSeconds(summary.pipelines[p].freshnessP50)) },
     { label: 'Freshness p95', key: 'freshnessP95', value: (p) => tracked(p, formatSeconds(summary.pipelines[p].freshnessP95)) },
-    { label: 'Counted per second', key: 'rateOut', value: (p) => tracked(p, formatRate(summary.pipelines[p].rateOutMean)), truth: formatRate(summary.rateInMean) },
+    {
+      label: 'Counted per second',
+      key: 'rateOut',
+      value: (p) => tracked(p, formatRate(summary.pipelines[p].rateOutMean)),
+      truth: formatRate(summary.rateInMean),
+    },
     { label: 'Invalid skipped', key: 'invalid', value: (p) => (totals[p].invalid === undefined ? '\u2014' : formatCount(totals[p].invalid)) },
   ];
-  const totalRow = el('tr', { className: 'total' }, rowHeader('Total'), el('td', { className: 'num truth', text: formatCount(comparison.truthTotal) }),
-    ...PIPELINES.map((p) => countCell(p, 'total', totals[p].total, totals[p].difference)));
-  const footRows = footer.map((row) => el('tr', {}, rowHeader(row.label), el('td', { className: 'num', text: row.truth ?? '' }),
-    ...PIPELINES.map((p) => {
-      const td = el('td', { className: 'num', text: row.value(p) });
-      td.dataset.pipeline = p;
-      td.dataset.row = row.key;
-      return td;
-    })));
+  const totalRow = el(
+    'tr',
+    { className: 'total' },
+    rowHeader('Total'),
+    el('td', { className: 'num truth', text: formatCount(comparison.truthTotal) }),
+    ...PIPELINES.map((p) => countCell(p, 'total', totals[p].total, totals[p].difference)),
+  );
+  const footRows = footer.map((row) =>
+    el(
+      'tr',
+      {},
+      rowHeader(row.label),
+      el('td', { className: 'num', text: row.truth ?? '' }),
+      ...PIPELINES.map((p) => {
+        const td = el('td', { className: 'num', text: row.value(p) });
+        td.dataset.pipeline = p;
+        td.dataset.row = row.key;
+        return td;
+      }),
+    ),
+  );
 
-  const caption = el('caption', { text: 'Per snack: the generator\'s truth and what each view counted. ' },
-    el('span', { className: 'legend' }, icon('check'), ' equals the truth, ', icon('arrow-down'), ' fewer or ', icon('arrow-up'), ' more than the truth (count \u2212 truth), \u2014 no data.'));
+  const caption = el(
+    'caption',
+    { text: "Per snack: the generator's truth and what each view counted. " },
+    el(
+      'span',
+      { className: 'legend' },
+      icon('check'),
+      ' equals the truth, ',
+      icon('arrow-down'),
+      ' fewer or ',
+      icon('arrow-up'),
+      ' more than the truth (count \u2212 truth), \u2014 no data.',
+    ),
+  );
   table.replaceChildren(caption, el('thead', {}, head), el('tbody', {}, ...body), el('tfoot', {}, totalRow, ...footRows));
 }
 

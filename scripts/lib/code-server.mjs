@@ -69,25 +69,49 @@ export async function startCodeServer({ port, stateDir, extensionsDir, env = {},
   ensureDir(path.join(userDataDir, 'User'));
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(settingsFile)) {
-    fs.writeFileSync(settingsFile, JSON.stringify({
-      'window.autoDetectHighContrast': false,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'security.workspace.trust.enabled': false,
-      'git.openRepositoryInParentFolders': 'never',
-    }, null, 2));
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify(
+        {
+          'window.autoDetectHighContrast': false,
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'telemetry.telemetryLevel': 'off',
+          'security.workspace.trust.enabled': false,
+          'git.openRepositoryInParentFolders': 'never',
+        },
+        null,
+        2,
+      ),
+    );
   }
-  const pid = spawnDetached(process.execPath, [entry,
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensions,
-  ], {
-    env: { ...isolatedEnv(stateDir), ...env },
+  const pid = spawnDetached(
+    process.execPath,
+    [
+      entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensions,
+    ],
+    {
+      env: { ...isolatedEnv(stateDir), ...env },
+      logFile: logFile ?? path.join(stateDir, 'code-server.log'),
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('code-server to answer', async () => (await fetch(`${url}/healthz`)).ok, {
+    timeoutMs: 60_000,
     logFile: logFile ?? path.join(stateDir, 'code-server.log'),
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('code-server to answer', async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 60_000, logFile: logFile ?? path.join(stateDir, 'code-server.log') });
   return { pid, url, port };
 }
 
@@ -95,7 +119,10 @@ export async function startCodeServer({ port, stateDir, extensionsDir, env = {},
 export async function installExtension(vsix, { extensionsDir, stateDir }) {
   const entry = await ensureCodeServer();
   const userDataDir = ensureDir(path.join(stateDir, 'user-data'));
-  const { stdout } = await run(process.execPath, [entry, '--install-extension', vsix, '--force',
-    '--extensions-dir', ensureDir(extensionsDir), '--user-data-dir', userDataDir], { env: isolatedEnv(stateDir) });
+  const { stdout } = await run(
+    process.execPath,
+    [entry, '--install-extension', vsix, '--force', '--extensions-dir', ensureDir(extensionsDir), '--user-data-dir', userDataDir],
+    { env: isolatedEnv(stateDir) },
+  );
   return stdout;
 }

@@ -7,9 +7,17 @@ import type { CassandraNode } from '../views/cassandra/cassandraTree';
 
 async function pickCluster(source: CassandraSource): Promise<ClusterRef | undefined> {
   const clusters = await source.clusters();
-  if (clusters.length === 0) throw new UserFacingError('No Cassandra cluster is connected: start a lab stack, or set archlab.cassandra.contactPoints.', { actions: [{ title: 'Configure Connection', command: 'archlab.configureConnections' }] });
+  if (clusters.length === 0)
+    throw new UserFacingError('No Cassandra cluster is connected: start a lab stack, or set archlab.cassandra.contactPoints.', {
+      actions: [{ title: 'Configure Connection', command: 'archlab.configureConnections' }],
+    });
   if (clusters.length === 1) return clusters[0];
-  return (await vscode.window.showQuickPick(clusters.map((c) => ({ label: c.label, description: c.servers.join(', '), cluster: c })), { title: 'Run on which Cassandra?' }))?.cluster;
+  return (
+    await vscode.window.showQuickPick(
+      clusters.map((c) => ({ label: c.label, description: c.servers.join(', '), cluster: c })),
+      { title: 'Run on which Cassandra?' },
+    )
+  )?.cluster;
 }
 
 export function cassandraCommands(source: CassandraSource, log: vscode.LogOutputChannel): Record<string, (node?: unknown) => Promise<void>> {
@@ -23,7 +31,9 @@ export function cassandraCommands(source: CassandraSource, log: vscode.LogOutput
     },
     'archlab.cassandra.runCql': async () => {
       const editor = vscode.window.activeTextEditor;
-      const statement = (editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : editor?.document.getText() ?? '').trim().replace(/;\s*$/, '');
+      const statement = (editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : (editor?.document.getText() ?? ''))
+        .trim()
+        .replace(/;\s*$/, '');
       if (!statement) throw new UserFacingError('Select a CQL statement in the editor first (or open a .cql file with one statement).');
       const cluster = await pickCluster(source);
       if (!cluster) return;

@@ -16,7 +16,10 @@ async function pickContainer(ctx: StackCommandContext, node: unknown, filter: (c
   if (state.kind === 'unreachable') throw new UserFacingError(`Docker is not reachable: ${state.message}`);
   const candidates = state.kind === 'ready' ? state.containers.filter(filter) : [];
   if (candidates.length === 0) throw new UserFacingError('No lab container fits this action. Start a stack first (Archlab: Start Lambda or Start Kappa).');
-  const picked = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.service ?? c.name, description: `${c.project} · ${c.status}`, container: c })), { title: 'Which container?' });
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((c) => ({ label: c.service ?? c.name, description: `${c.project} · ${c.status}`, container: c })),
+    { title: 'Which container?' },
+  );
   return picked?.container;
 }
 
@@ -27,7 +30,9 @@ export function containerCommands(ctx: StackCommandContext, uiUrlOf: UiUrlOf): R
   const act = (verb: 'start' | 'stop' | 'restart', filter: (c: ContainerSummary) => boolean) => async (node?: unknown) => {
     const container = await pickContainer(ctx, node, filter);
     if (!container) return;
-    await vscode.window.withProgress({ location: { viewId: 'archlab.containers' }, title: `${verb} ${container.name}` }, () => ctx.docker.client()[verb](container.id));
+    await vscode.window.withProgress({ location: { viewId: 'archlab.containers' }, title: `${verb} ${container.name}` }, () =>
+      ctx.docker.client()[verb](container.id),
+    );
     ctx.log.info(`${verb} ${container.name}: done`);
   };
   return {

@@ -61,7 +61,12 @@ export class GeneratorService implements vscode.Disposable {
     }
     const targets = await this.clusters();
     if (targets.length === 0) {
-      throw new UserFacingError('No Kafka to send events to: start a lab stack, or set archlab.kafka.bootstrapServers.', { actions: [{ title: 'Start Kappa', command: 'archlab.startKappa' }, { title: 'Configure Connection', command: 'archlab.configureConnections' }] });
+      throw new UserFacingError('No Kafka to send events to: start a lab stack, or set archlab.kafka.bootstrapServers.', {
+        actions: [
+          { title: 'Start Kappa', command: 'archlab.startKappa' },
+          { title: 'Configure Connection', command: 'archlab.configureConnections' },
+        ],
+      });
     }
     const { generatorEventsPerSecond: rate, generatorSeed: seed } = readSettings().settings;
     this.finished = [];
@@ -76,7 +81,9 @@ export class GeneratorService implements vscode.Disposable {
         this.runs.set(cluster.id, { cluster, controller, subscription });
         try {
           await controller.start({ brokers: cluster.servers, eventsPerSecond: rate, seed, clientId: 'archlab-generator' });
-          this.log.info(`generator: producing to ${cluster.label} (${cluster.servers.join(',')}) at ${rate === 0 ? 'maximum rate' : `${rate} events/s`}, seed ${seed}`);
+          this.log.info(
+            `generator: producing to ${cluster.label} (${cluster.servers.join(',')}) at ${rate === 0 ? 'maximum rate' : `${rate} events/s`}, seed ${seed}`,
+          );
         } catch (error) {
           subscription.dispose();
           this.runs.delete(cluster.id);
@@ -104,16 +111,20 @@ export class GeneratorService implements vscode.Disposable {
       void vscode.window.showInformationMessage('Archlab: the data generator is not running.');
       return [];
     }
-    const finals = await Promise.all([...this.runs.values()].map(async ({ cluster, controller, subscription }) => {
-      const final = await controller.stop();
-      subscription.dispose();
-      return { cluster, final };
-    }));
+    const finals = await Promise.all(
+      [...this.runs.values()].map(async ({ cluster, controller, subscription }) => {
+        const final = await controller.stop();
+        subscription.dispose();
+        return { cluster, final };
+      }),
+    );
     this.runs.clear();
     this.finished = finals.map(({ cluster, final }) => ({ cluster, status: final }));
     await Promise.all(this.statuses().map(({ cluster, status }) => this.publish(cluster, status.truth)));
     this.update();
-    const summary = finals.map(({ cluster, final }) => `${cluster.label}: ${formatCount(final.acked)} events acknowledged (${Math.round(final.averageRate)}/s on average)`).join('; ');
+    const summary = finals
+      .map(({ cluster, final }) => `${cluster.label}: ${formatCount(final.acked)} events acknowledged (${Math.round(final.averageRate)}/s on average)`)
+      .join('; ');
     this.log.info(`generator stopped: ${summary}`);
     void vscode.window.showInformationMessage(`Archlab: data generator stopped. ${summary}.`);
     return finals.map((f) => f.final);
@@ -139,8 +150,12 @@ export class GeneratorService implements vscode.Disposable {
       const paused = statuses.find((s) => s.state === 'paused' || s.state === 'failed');
       const rate = statuses.reduce((sum, s) => sum + s.measuredRate, 0) / statuses.length;
       const acked = statuses.reduce((sum, s) => sum + s.acked, 0) / statuses.length;
-      this.statusBar.text = paused ? `$(warning) Generator ${paused.state}` : `$(pulse) ${formatCount(Math.round(rate))} ev/s · ${formatCount(Math.round(acked))}`;
-      this.statusBar.tooltip = paused?.lastError ? `Generator ${paused.state}: ${paused.lastError.message}\nClick for actions.` : `Data generator: ${statuses.map((s) => `${s.state}, target ${s.targetRate === 0 ? 'max' : s.targetRate}/s, ${formatCount(s.acked)} acknowledged`).join('; ')}. Click for actions.`;
+      this.statusBar.text = paused
+        ? `$(warning) Generator ${paused.state}`
+        : `$(pulse) ${formatCount(Math.round(rate))} ev/s · ${formatCount(Math.round(acked))}`;
+      this.statusBar.tooltip = paused?.lastError
+        ? `Generator ${paused.state}: ${paused.lastError.message}\nClick for actions.`
+        : `Data generator: ${statuses.map((s) => `${s.state}, target ${s.targetRate === 0 ? 'max' : s.targetRate}/s, ${formatCount(s.acked)} acknowledged`).join('; ')}. Click for actions.`;
       this.statusBar.backgroundColor = paused ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       this.statusBar.show();
     }
@@ -149,7 +164,11 @@ export class GeneratorService implements vscode.Disposable {
 
   dispose(): void {
     for (const { subscription } of this.runs.values()) subscription.dispose();
-    for (const controller of this.controllers.values()) void controller.stop().catch(() => undefined).finally(() => controller.dispose());
+    for (const controller of this.controllers.values())
+      void controller
+        .stop()
+        .catch(() => undefined)
+        .finally(() => controller.dispose());
     this.runs.clear();
     this.controllers.clear();
     this.statusBar.dispose();
@@ -160,7 +179,9 @@ export class GeneratorService implements vscode.Disposable {
 export function generatorCommands(service: GeneratorService): Record<string, () => Promise<unknown>> {
   const setRate = async () => {
     const value = await vscode.window.showInputBox({
-      title: 'Generator rate', prompt: `Events per second (1–${MAX_EVENTS_PER_SECOND}; 0 = as fast as possible)`, value: String(readSettings().settings.generatorEventsPerSecond),
+      title: 'Generator rate',
+      prompt: `Events per second (1–${MAX_EVENTS_PER_SECOND}; 0 = as fast as possible)`,
+      value: String(readSettings().settings.generatorEventsPerSecond),
       validateInput: (v) => (/^\d+$/.test(v) && Number(v) <= MAX_EVENTS_PER_SECOND ? undefined : `A whole number from 0 to ${MAX_EVENTS_PER_SECOND}`),
     });
     if (value !== undefined) service.setRate(Number(value));
@@ -175,7 +196,12 @@ export function generatorCommands(service: GeneratorService): Record<string, () 
         { label: '$(dashboard) Set Rate…', run: setRate },
         { label: '$(debug-continue) Resume', run: async () => service.resume() },
         { label: '$(debug-stop) Stop', run: () => service.stop() },
-        { label: '$(graph) Open Comparison', run: async () => { await vscode.commands.executeCommand('archlab.openComparison'); } },
+        {
+          label: '$(graph) Open Comparison',
+          run: async () => {
+            await vscode.commands.executeCommand('archlab.openComparison');
+          },
+        },
       ];
       const picked = await vscode.window.showQuickPick(items, { title: 'Archlab data generator' });
       await picked?.run();

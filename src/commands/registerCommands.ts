@@ -8,7 +8,13 @@ import { registerCommand, SHOW_LOGS_COMMAND } from './registerCommand';
 import { requireStackName, resetLabData, restartStack, startStack, stopStack, type StackCommandContext } from './stackCommands';
 
 /** Every command Archlab contributes; package.json's contributes.commands must list exactly these. */
-export function registerCommands(ctx: StackCommandContext, views: ArchlabViews, generator: GeneratorService, uiUrlOf: UiUrlOf, grafanaUrlOf: (stack: unknown) => string | undefined): void {
+export function registerCommands(
+  ctx: StackCommandContext,
+  views: ArchlabViews,
+  generator: GeneratorService,
+  uiUrlOf: UiUrlOf,
+  grafanaUrlOf: (stack: unknown) => string | undefined,
+): void {
   const { log } = ctx;
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'archlab.startLambda': () => startStack(ctx, 'lambda'),

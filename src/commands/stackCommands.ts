@@ -49,9 +49,12 @@ async function checkMemory(ctx: StackCommandContext, name: StackName): Promise<v
   const haveMiB = (await ctx.docker.client().memoryBytes()) / 2 ** 20;
   ctx.log.info(`${STACKS[name].title} (${profile} profile) may use ${(needMiB / 1024).toFixed(1)} GiB; Docker has ${(haveMiB / 1024).toFixed(1)} GiB`);
   if (haveMiB > 0 && needMiB > haveMiB) {
-    throw new UserFacingError(`Not enough memory for ${STACKS[name].title} with the "${profile}" profile: it may use ${(needMiB / 1024).toFixed(1)} GiB, Docker has ${(haveMiB / 1024).toFixed(1)} GiB. Choose the "small" memory profile, stop the other stack, or give Docker more memory.`, {
-      actions: [{ title: 'Choose Memory Profile', command: 'workbench.action.openSettings', args: ['archlab.memoryProfile'] }],
-    });
+    throw new UserFacingError(
+      `Not enough memory for ${STACKS[name].title} with the "${profile}" profile: it may use ${(needMiB / 1024).toFixed(1)} GiB, Docker has ${(haveMiB / 1024).toFixed(1)} GiB. Choose the "small" memory profile, stop the other stack, or give Docker more memory.`,
+      {
+        actions: [{ title: 'Choose Memory Profile', command: 'workbench.action.openSettings', args: ['archlab.memoryProfile'] }],
+      },
+    );
   }
 }
 
@@ -73,29 +76,34 @@ export async function startStack(ctx: StackCommandContext, name: StackName): Pro
   }
   if (!readSettings().settings.stackComposeFiles[name]) await checkMemory(ctx, name);
   const target = await composeTarget(ctx, name);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting ${stack.title}`, cancellable: true }, async (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    let healthyCount = 0;
-    await ctx.docker.compose().up(target, {
-      build: true,
-      signal: abort.signal,
-      onOutput: (line) => ctx.log.trace(`[compose ${stack.composeProject}] ${line}`),
-      onProgress: (p) => {
-        if (p.phase === 'healthy') healthyCount += 1;
-        const message = describeProgress(p, stack.composeProject);
-        ctx.log.info(`${stack.title}: ${message}`);
-        progress.report({ message: p.phase === 'healthy' ? `${message} (${healthyCount} healthy)` : message });
-      },
-    });
-  });
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Starting ${stack.title}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      let healthyCount = 0;
+      await ctx.docker.compose().up(target, {
+        build: true,
+        signal: abort.signal,
+        onOutput: (line) => ctx.log.trace(`[compose ${stack.composeProject}] ${line}`),
+        onProgress: (p) => {
+          if (p.phase === 'healthy') healthyCount += 1;
+          const message = describeProgress(p, stack.composeProject);
+          ctx.log.info(`${stack.title}: ${message}`);
+          progress.report({ message: p.phase === 'healthy' ? `${message} (${healthyCount} healthy)` : message });
+        },
+      });
+    },
+  );
   await ctx.containers.refresh();
   const after = groupHealth(ctx.containers.containersOf(stack.composeProject));
   ctx.log.info(`${stack.title} is up: ${after.healthy}/${after.total} services healthy`);
-  void vscode.window.showInformationMessage(`Archlab: ${stack.title} is up (${after.healthy}/${after.total} services healthy).`, 'Open Comparison', 'Open Grafana').then((choice) => {
-    if (choice === 'Open Comparison') void vscode.commands.executeCommand('archlab.openComparison');
-    if (choice === 'Open Grafana') void vscode.commands.executeCommand('archlab.openGrafana', name);
-  });
+  void vscode.window
+    .showInformationMessage(`Archlab: ${stack.title} is up (${after.healthy}/${after.total} services healthy).`, 'Open Comparison', 'Open Grafana')
+    .then((choice) => {
+      if (choice === 'Open Comparison') void vscode.commands.executeCommand('archlab.openComparison');
+      if (choice === 'Open Grafana') void vscode.commands.executeCommand('archlab.openGrafana', name);
+    });
 }
 
 export async function stopStack(ctx: StackCommandContext, name: StackName, options: { removeVolumes?: boolean } = {}): Promise<void> {
@@ -113,9 +121,9 @@ export async function stopStack(ctx: StackCommandContext, name: StackName, optio
   });
   await ctx.containers.refresh();
   ctx.log.info(options.removeVolumes ? `${stack.title}: containers and volumes removed` : `${stack.title} stopped; its data (volumes) is kept`);
-  void vscode.window.showInformationMessage(options.removeVolumes
-    ? `Archlab: ${stack.title} and all its data were removed.`
-    : `Archlab: ${stack.title} stopped. Its data is kept for the next start.`);
+  void vscode.window.showInformationMessage(
+    options.removeVolumes ? `Archlab: ${stack.title} and all its data were removed.` : `Archlab: ${stack.title} stopped. Its data is kept for the next start.`,
+  );
 }
 
 export async function restartStack(ctx: StackCommandContext, name: StackName): Promise<void> {
@@ -125,13 +133,23 @@ export async function restartStack(ctx: StackCommandContext, name: StackName): P
 
 /** Returns true when the data was deleted (the user confirmed). */
 export async function resetLabData(ctx: StackCommandContext, name?: StackName): Promise<boolean> {
-  const picked = name ?? (await vscode.window.showQuickPick(Object.values(STACKS).map((s) => ({ label: s.title, name: s.name })), { title: 'Reset the data of which stack?' }))?.name;
+  const picked =
+    name ??
+    (
+      await vscode.window.showQuickPick(
+        Object.values(STACKS).map((s) => ({ label: s.title, name: s.name })),
+        { title: 'Reset the data of which stack?' },
+      )
+    )?.name;
   if (!picked) return false;
   const stack = STACKS[picked];
   const confirm = 'Delete Lab Data';
   const choice = await vscode.window.showWarningMessage(
     `Delete all data of the ${stack.title} stack?`,
-    { modal: true, detail: `This removes the ${stack.composeProject} containers and volumes: Kafka topics, Cassandra views${picked === 'lambda' ? ', the HDFS master dataset' : ''} and Grafana state. It cannot be undone.` },
+    {
+      modal: true,
+      detail: `This removes the ${stack.composeProject} containers and volumes: Kafka topics, Cassandra views${picked === 'lambda' ? ', the HDFS master dataset' : ''} and Grafana state. It cannot be undone.`,
+    },
     confirm,
   );
   if (choice !== confirm) return false;

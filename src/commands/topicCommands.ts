@@ -17,9 +17,17 @@ async function pickCluster(ctx: TopicCommandContext, node: unknown): Promise<Clu
   const given = (node as { cluster?: ClusterRef } | undefined)?.cluster;
   if (given) return given;
   const clusters = await ctx.source.clusters();
-  if (clusters.length === 0) throw new UserFacingError('No Kafka cluster is connected: start a lab stack, or set archlab.kafka.bootstrapServers.', { actions: [{ title: 'Configure Connection', command: 'archlab.configureConnections' }] });
+  if (clusters.length === 0)
+    throw new UserFacingError('No Kafka cluster is connected: start a lab stack, or set archlab.kafka.bootstrapServers.', {
+      actions: [{ title: 'Configure Connection', command: 'archlab.configureConnections' }],
+    });
   if (clusters.length === 1) return clusters[0];
-  return (await vscode.window.showQuickPick(clusters.map((c) => ({ label: c.label, description: c.servers.join(', '), cluster: c })), { title: 'Which Kafka cluster?' }))?.cluster;
+  return (
+    await vscode.window.showQuickPick(
+      clusters.map((c) => ({ label: c.label, description: c.servers.join(', '), cluster: c })),
+      { title: 'Which Kafka cluster?' },
+    )
+  )?.cluster;
 }
 
 async function pickTopic(ctx: TopicCommandContext, node: unknown): Promise<{ cluster: ClusterRef; topic: string } | undefined> {
@@ -38,7 +46,9 @@ export function topicCommands(ctx: TopicCommandContext): Record<string, (node?: 
       const target = await pickTopic(ctx, node);
       if (!target) return;
       const count = await vscode.window.showInputBox({
-        title: `Peek the latest messages of ${target.topic}`, value: '20', prompt: 'How many messages (1–1000)?',
+        title: `Peek the latest messages of ${target.topic}`,
+        value: '20',
+        prompt: 'How many messages (1–1000)?',
         validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000'),
       });
       if (!count) return;
@@ -48,7 +58,11 @@ export function topicCommands(ctx: TopicCommandContext): Record<string, (node?: 
     'archlab.topics.produce': async (node) => {
       const target = await pickTopic(ctx, node);
       if (!target) return;
-      const value = await vscode.window.showInputBox({ title: `Produce a message to ${target.topic}`, prompt: 'The message value (JSON or text)', value: '{"item": "twix"}' });
+      const value = await vscode.window.showInputBox({
+        title: `Produce a message to ${target.topic}`,
+        prompt: 'The message value (JSON or text)',
+        value: '{"item": "twix"}',
+      });
       if (value === undefined) return;
       const { partition, offset } = await ctx.source.admin(target.cluster).produce(target.topic, { value });
       ctx.log.info(`produced to ${target.topic} [${partition}] at offset ${offset}`);
@@ -58,9 +72,17 @@ export function topicCommands(ctx: TopicCommandContext): Record<string, (node?: 
     'archlab.topics.create': async (node) => {
       const cluster = await pickCluster(ctx, node);
       if (!cluster) return;
-      const name = await vscode.window.showInputBox({ title: `New topic on ${cluster.label}`, prompt: 'Topic name', validateInput: (v) => (TOPIC_NAME.test(v) ? undefined : 'Letters, digits, ".", "_" and "-" only (at most 249)') });
+      const name = await vscode.window.showInputBox({
+        title: `New topic on ${cluster.label}`,
+        prompt: 'Topic name',
+        validateInput: (v) => (TOPIC_NAME.test(v) ? undefined : 'Letters, digits, ".", "_" and "-" only (at most 249)'),
+      });
       if (!name) return;
-      const partitions = await vscode.window.showInputBox({ title: `Partitions of ${name}`, value: '3', validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000') });
+      const partitions = await vscode.window.showInputBox({
+        title: `Partitions of ${name}`,
+        value: '3',
+        validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : 'A whole number from 1 to 1000'),
+      });
       if (!partitions) return;
       await ctx.source.admin(cluster).createTopic({ name, partitions: Number(partitions) });
       ctx.log.info(`created topic ${name} (${partitions} partitions) on ${cluster.servers.join(',')}`);
@@ -70,7 +92,11 @@ export function topicCommands(ctx: TopicCommandContext): Record<string, (node?: 
       const target = await pickTopic(ctx, node);
       if (!target) return;
       const confirm = 'Delete Topic';
-      const choice = await vscode.window.showWarningMessage(`Delete the topic "${target.topic}" on ${target.cluster.label}?`, { modal: true, detail: 'All its messages are lost. Jobs reading it will fail until it is recreated.' }, confirm);
+      const choice = await vscode.window.showWarningMessage(
+        `Delete the topic "${target.topic}" on ${target.cluster.label}?`,
+        { modal: true, detail: 'All its messages are lost. Jobs reading it will fail until it is recreated.' },
+        confirm,
+      );
       if (choice !== confirm) return;
       await ctx.source.admin(target.cluster).deleteTopic(target.topic);
       ctx.log.info(`deleted topic ${target.topic} on ${target.cluster.servers.join(',')}`);

@@ -139,39 +139,49 @@ export function compare(snapshot: ComparisonSnapshot): Comparison {
   const snacks = snackOrder(snapshot);
   const rows: SnackComparison[] = snacks.map((snack) => {
     const t = truth ? countIn(truth, snack) : null;
-    const cells = Object.fromEntries(PIPELINES.map((pipeline): [Pipeline, PipelineCell] => {
-      const view = snapshot.views[pipeline];
-      const count = view ? countIn(view.counts, snack) : null;
-      const comparable = count !== null && t !== null && !isPartial(pipeline);
-      return [pipeline, {
-        count,
-        difference: comparable ? count - t : null,
-        accuracy: comparable && t > 0 ? clamp01(1 - Math.abs(count - t) / t) : null,
-      }];
-    })) as Record<Pipeline, PipelineCell>;
+    const cells = Object.fromEntries(
+      PIPELINES.map((pipeline): [Pipeline, PipelineCell] => {
+        const view = snapshot.views[pipeline];
+        const count = view ? countIn(view.counts, snack) : null;
+        const comparable = count !== null && t !== null && !isPartial(pipeline);
+        return [
+          pipeline,
+          {
+            count,
+            difference: comparable ? count - t : null,
+            accuracy: comparable && t > 0 ? clamp01(1 - Math.abs(count - t) / t) : null,
+          },
+        ];
+      }),
+    ) as Record<Pipeline, PipelineCell>;
     return { snack, truth: t, cells };
   });
   const truthTotal = truth ? sum(rows.map((r) => r.truth ?? 0)) : null;
-  const totals = Object.fromEntries(PIPELINES.map((pipeline): [Pipeline, PipelineTotals] => {
-    const view = snapshot.views[pipeline];
-    const partial = isPartial(pipeline);
-    const total = view ? sum(rows.map((r) => r.cells[pipeline].count ?? 0)) : null;
-    const comparable = total !== null && truthTotal !== null && !partial;
-    const absoluteError = comparable ? sum(rows.map((r) => Math.abs(r.cells[pipeline].difference ?? 0))) : null;
-    return [pipeline, {
-      pipeline,
-      present: view !== undefined,
-      partial,
-      total,
-      difference: comparable ? total - truthTotal : null,
-      absoluteError,
-      accuracy: comparable && truthTotal > 0 ? clamp01(1 - (absoluteError as number) / truthTotal) : null,
-      exact: comparable ? absoluteError === 0 : null,
-      invalid: view?.invalid,
-      version: view?.version,
-      updatedAt: view?.updatedAt,
-    }];
-  })) as Record<Pipeline, PipelineTotals>;
+  const totals = Object.fromEntries(
+    PIPELINES.map((pipeline): [Pipeline, PipelineTotals] => {
+      const view = snapshot.views[pipeline];
+      const partial = isPartial(pipeline);
+      const total = view ? sum(rows.map((r) => r.cells[pipeline].count ?? 0)) : null;
+      const comparable = total !== null && truthTotal !== null && !partial;
+      const absoluteError = comparable ? sum(rows.map((r) => Math.abs(r.cells[pipeline].difference ?? 0))) : null;
+      return [
+        pipeline,
+        {
+          pipeline,
+          present: view !== undefined,
+          partial,
+          total,
+          difference: comparable ? total - truthTotal : null,
+          absoluteError,
+          accuracy: comparable && truthTotal > 0 ? clamp01(1 - (absoluteError as number) / truthTotal) : null,
+          exact: comparable ? absoluteError === 0 : null,
+          invalid: view?.invalid,
+          version: view?.version,
+          updatedAt: view?.updatedAt,
+        },
+      ];
+    }),
+  ) as Record<Pipeline, PipelineTotals>;
   return { at: snapshot.at, truthTotal, produced: producedOf(snapshot), rows, totals, stacks: { ...snapshot.stacks } };
 }
 

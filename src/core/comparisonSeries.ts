@@ -1,9 +1,6 @@
 // The comparison over time: a bounded series of totals per pipeline, with throughput and freshness derived
 // as each sample arrives (earlier samples never change, so nothing is recomputed per refresh).
-import {
-  COMPLETE_PIPELINES, PIPELINES, producedOf, totalOf,
-  type ComparisonSnapshot, type ContainerSample, type Pipeline, type StackName,
-} from './comparison';
+import { COMPLETE_PIPELINES, PIPELINES, producedOf, totalOf, type ComparisonSnapshot, type ContainerSample, type Pipeline, type StackName } from './comparison';
 
 /** One sample every refresh (2 s): 1,800 samples are one hour. */
 export const DEFAULT_SERIES_CAPACITY = 1800;
@@ -188,19 +185,24 @@ export function summarize(points: readonly SeriesPoint[], windowMs?: number): Se
     return { mean: time > 0 ? area / time : null, max };
   };
   const rateIn = weighted((p) => p.rateIn);
-  const pipelines = Object.fromEntries(PIPELINES.map((pipeline): [Pipeline, PipelineSeriesStats] => {
-    const samples = inWindow
-      .filter((p) => p.freshness[pipeline] !== undefined && ((p.freshness[pipeline] as number) > 0 || (p.rateIn ?? 0) > 0))
-      .map((p) => p.freshness[pipeline] as number);
-    const rateOut = weighted((p) => p.rateOut[pipeline]);
-    return [pipeline, {
-      freshnessP50: percentile(samples, 50),
-      freshnessP95: percentile(samples, 95),
-      freshnessSamples: samples.length,
-      rateOutMean: rateOut.mean,
-      rateOutMax: rateOut.max,
-    }];
-  })) as Record<Pipeline, PipelineSeriesStats>;
+  const pipelines = Object.fromEntries(
+    PIPELINES.map((pipeline): [Pipeline, PipelineSeriesStats] => {
+      const samples = inWindow
+        .filter((p) => p.freshness[pipeline] !== undefined && ((p.freshness[pipeline] as number) > 0 || (p.rateIn ?? 0) > 0))
+        .map((p) => p.freshness[pipeline] as number);
+      const rateOut = weighted((p) => p.rateOut[pipeline]);
+      return [
+        pipeline,
+        {
+          freshnessP50: percentile(samples, 50),
+          freshnessP95: percentile(samples, 95),
+          freshnessSamples: samples.length,
+          rateOutMean: rateOut.mean,
+          rateOutMax: rateOut.max,
+        },
+      ];
+    }),
+  ) as Record<Pipeline, PipelineSeriesStats>;
   return {
     from: inWindow[0]?.at ?? null,
     to: last?.at ?? null,

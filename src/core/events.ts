@@ -22,9 +22,11 @@ export interface SaleEvent {
  * generator serializes hundreds of thousands of events a second; strings still go through JSON.stringify.
  */
 export function serializeEvent(event: SaleEvent): string {
-  return `{"event_id":${JSON.stringify(event.event_id)},"snack_automat_id":${JSON.stringify(event.snack_automat_id)},`
-    + `"customer_id":${event.customer_id},"item":${JSON.stringify(event.item)},"price":${event.price},`
-    + `"healthy_food":${event.healthy_food},"category":${JSON.stringify(event.category)},"timestamp":${JSON.stringify(event.timestamp)}}`;
+  return (
+    `{"event_id":${JSON.stringify(event.event_id)},"snack_automat_id":${JSON.stringify(event.snack_automat_id)},` +
+    `"customer_id":${event.customer_id},"item":${JSON.stringify(event.item)},"price":${event.price},` +
+    `"healthy_food":${event.healthy_food},"category":${JSON.stringify(event.category)},"timestamp":${JSON.stringify(event.timestamp)}}`
+  );
 }
 
 /** Why a message is not a valid event. */
@@ -41,15 +43,15 @@ export type InvalidEventReason =
 export type ParseEventResult =
   | { ok: true; event: SaleEvent }
   | {
-    ok: false;
-    reason: InvalidEventReason;
-    detail: string;
-    /**
-     * The snack the Spark jobs and the validation consumer still count this message as, or null when they skip it
-     * as invalid. Their rule (lab-stacks/jobs/README.md): JSON with an `event_id` and a known `item`.
-     */
-    countsAs: SnackName | null;
-  };
+      ok: false;
+      reason: InvalidEventReason;
+      detail: string;
+      /**
+       * The snack the Spark jobs and the validation consumer still count this message as, or null when they skip it
+       * as invalid. Their rule (lab-stacks/jobs/README.md): JSON with an `event_id` and a known `item`.
+       */
+      countsAs: SnackName | null;
+    };
 
 const utf8 = new TextDecoder('utf-8');
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -78,7 +80,8 @@ export function parseEvent(value: string | Uint8Array | null | undefined): Parse
   const bad = (detail: string) => invalid('bad-field', detail, item);
 
   const machine = typeof record.snack_automat_id === 'string' ? MACHINE_ID.exec(record.snack_automat_id) : null;
-  if (!machine || Number(machine[1]) >= MACHINE_COUNT) return bad(`snack_automat_id ${JSON.stringify(record.snack_automat_id)} is not SNACK--0 … SNACK--${MACHINE_COUNT - 1}`);
+  if (!machine || Number(machine[1]) >= MACHINE_COUNT)
+    return bad(`snack_automat_id ${JSON.stringify(record.snack_automat_id)} is not SNACK--0 … SNACK--${MACHINE_COUNT - 1}`);
   const customer = record.customer_id;
   if (typeof customer !== 'number' || !Number.isInteger(customer) || customer < 0 || customer > CUSTOMER_ID_MAX) {
     return bad(`customer_id ${JSON.stringify(customer)} is not an integer 0 … ${CUSTOMER_ID_MAX}`);

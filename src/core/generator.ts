@@ -6,9 +6,7 @@
 // (seed, purchase index). So purchase n is the same whatever happened before it (random access, resumable), and the
 // sequence of a seed never depends on batching, timing or rate.
 import type { SaleEvent } from './events';
-import {
-  CUSTOMER_ID_MAX, ITEMS_PER_PURCHASE_WEIGHTS, MACHINE_COUNT, machineId, SNACK_NAMES, SNACKS, snackByName, type SnackName,
-} from './snacks';
+import { CUSTOMER_ID_MAX, ITEMS_PER_PURCHASE_WEIGHTS, MACHINE_COUNT, machineId, SNACK_NAMES, SNACKS, snackByName, type SnackName } from './snacks';
 
 /** Per-snack counts (the source truth is one of these). */
 export type SnackCounts = Record<SnackName, number>;
@@ -153,8 +151,9 @@ export interface SerializedSaleEvent {
 }
 
 /** `"item":…,"category":…` of each snack, for the generator's fast serialization. */
-const SNACK_FIELDS = new Map(SNACKS.map((snack) => [snack.name,
-  `"item":"${snack.name}","price":${snack.price},"healthy_food":${snack.healthy},"category":"${snack.category}"`]));
+const SNACK_FIELDS = new Map(
+  SNACKS.map((snack) => [snack.name, `"item":"${snack.name}","price":${snack.price},"healthy_food":${snack.healthy},"category":"${snack.category}"`]),
+);
 
 /** Sequential events of a seed. The same options give the same events, in the same order. */
 export class EventGenerator {

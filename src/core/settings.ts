@@ -99,14 +99,21 @@ export function validateSettings(read: Reader): { settings: ArchlabSettings; pro
     if (typeof dockerHost === 'string' && (dockerHost.trim() === '' || DOCKER_HOST.test(dockerHost.trim()))) {
       settings.dockerHost = dockerHost.trim();
     } else {
-      problem('dockerHost', `"${String(dockerHost)}" is not a Docker endpoint such as "unix:///var/run/docker.sock" or "tcp://127.0.0.1:2375"; leave it empty to use DOCKER_HOST or the current docker context.`);
+      problem(
+        'dockerHost',
+        `"${String(dockerHost)}" is not a Docker endpoint such as "unix:///var/run/docker.sock" or "tcp://127.0.0.1:2375"; leave it empty to use DOCKER_HOST or the current docker context.`,
+      );
     }
   }
 
   const rate = read(SETTING_KEYS.generatorEventsPerSecond);
   if (rate !== undefined) {
     if (typeof rate === 'number' && Number.isInteger(rate) && rate >= 0 && rate <= MAX_EVENTS_PER_SECOND) settings.generatorEventsPerSecond = rate;
-    else problem('generatorEventsPerSecond', `must be a whole number of events per second from 1 to ${MAX_EVENTS_PER_SECOND} (0 = as fast as possible), not ${JSON.stringify(rate)}; using ${DEFAULT_SETTINGS.generatorEventsPerSecond}.`);
+    else
+      problem(
+        'generatorEventsPerSecond',
+        `must be a whole number of events per second from 1 to ${MAX_EVENTS_PER_SECOND} (0 = as fast as possible), not ${JSON.stringify(rate)}; using ${DEFAULT_SETTINGS.generatorEventsPerSecond}.`,
+      );
   }
 
   const seed = read(SETTING_KEYS.generatorSeed);
@@ -127,7 +134,10 @@ export function validateSettings(read: Reader): { settings: ArchlabSettings; pro
     if (entries && entries.every(([stack, file]) => (stack === 'lambda' || stack === 'kappa') && typeof file === 'string' && file.trim() !== '')) {
       settings.stackComposeFiles = Object.fromEntries(entries.map(([stack, file]) => [stack, (file as string).trim()]));
     } else {
-      problem('stackComposeFiles', 'must map "lambda" and/or "kappa" to a compose file path, for example { "kappa": "/path/to/compose.yaml" }; using the bundled stacks.');
+      problem(
+        'stackComposeFiles',
+        'must map "lambda" and/or "kappa" to a compose file path, for example { "kappa": "/path/to/compose.yaml" }; using the bundled stacks.',
+      );
     }
   }
 

@@ -9,12 +9,19 @@ export type StackName = 'lambda' | 'kappa';
 export type { MemoryProfile };
 
 export type ServiceRole =
-  | 'kafka' | 'kafka-init'
-  | 'cassandra' | 'cassandra-init'
-  | 'hdfs-namenode' | 'hdfs-datanode' | 'hdfs-init'
-  | 'yarn-resourcemanager' | 'yarn-nodemanager'
-  | 'spark-master' | 'spark-worker'
-  | 'grafana' | 'kafka-ui'
+  | 'kafka'
+  | 'kafka-init'
+  | 'cassandra'
+  | 'cassandra-init'
+  | 'hdfs-namenode'
+  | 'hdfs-datanode'
+  | 'hdfs-init'
+  | 'yarn-resourcemanager'
+  | 'yarn-nodemanager'
+  | 'spark-master'
+  | 'spark-worker'
+  | 'grafana'
+  | 'kafka-ui'
   | 'job';
 
 /**
@@ -166,12 +173,32 @@ export const GRAFANA_PASSWORD_ENV = 'ARCHLAB_GRAFANA_ADMIN_PASSWORD';
 // -----------------------------------------------------------------------------------------------------------------
 // Services
 
-const infra = (name: string, role: ServiceRole, title: string, image: string, memoryEnv: string, extra: Partial<StackService> = {}): StackService =>
-  ({ name, role, kind: 'service', title, image, memory: { env: memoryEnv }, ...extra });
-const init = (name: string, role: ServiceRole, title: string, image: string, limit: string): StackService =>
-  ({ name, role, kind: 'init', title, image, memory: { fixed: limit } });
-const job = (name: string, title: string, memoryEnv: string, profile = 'jobs', kind: ServiceKind = 'job'): StackService =>
-  ({ name, role: 'job', kind, title, image: IMAGES.labSpark, profile, memory: { env: memoryEnv } });
+const infra = (name: string, role: ServiceRole, title: string, image: string, memoryEnv: string, extra: Partial<StackService> = {}): StackService => ({
+  name,
+  role,
+  kind: 'service',
+  title,
+  image,
+  memory: { env: memoryEnv },
+  ...extra,
+});
+const init = (name: string, role: ServiceRole, title: string, image: string, limit: string): StackService => ({
+  name,
+  role,
+  kind: 'init',
+  title,
+  image,
+  memory: { fixed: limit },
+});
+const job = (name: string, title: string, memoryEnv: string, profile = 'jobs', kind: ServiceKind = 'job'): StackService => ({
+  name,
+  role: 'job',
+  kind,
+  title,
+  image: IMAGES.labSpark,
+  profile,
+  memory: { env: memoryEnv },
+});
 
 const COMMON_FRONT: StackService[] = [
   infra('kafka', 'kafka', 'Kafka broker (KRaft)', IMAGES.kafka, 'ARCHLAB_KAFKA_MEM'),
@@ -200,69 +227,152 @@ const COMMON_BACK: StackService[] = [
 
 const LAMBDA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
   small: {
-    ARCHLAB_KAFKA_MEM: '512m', ARCHLAB_KAFKA_HEAP: '256m',
-    ARCHLAB_CASSANDRA_MEM: '960m', ARCHLAB_CASSANDRA_HEAP: '384M', ARCHLAB_CASSANDRA_HEAP_NEW: '96M',
-    ARCHLAB_NAMENODE_MEM: '288m', ARCHLAB_DATANODE_MEM: '256m', ARCHLAB_RESOURCEMANAGER_MEM: '288m', ARCHLAB_NODEMANAGER_MEM: '256m',
+    ARCHLAB_KAFKA_MEM: '512m',
+    ARCHLAB_KAFKA_HEAP: '256m',
+    ARCHLAB_CASSANDRA_MEM: '960m',
+    ARCHLAB_CASSANDRA_HEAP: '384M',
+    ARCHLAB_CASSANDRA_HEAP_NEW: '96M',
+    ARCHLAB_NAMENODE_MEM: '288m',
+    ARCHLAB_DATANODE_MEM: '256m',
+    ARCHLAB_RESOURCEMANAGER_MEM: '288m',
+    ARCHLAB_NODEMANAGER_MEM: '256m',
     ARCHLAB_HADOOP_HEAP: '128m',
-    ARCHLAB_SPARK_MASTER_MEM: '256m', ARCHLAB_SPARK_WORKERS: '1', ARCHLAB_SPARK_WORKER_CORES: '3',
-    ARCHLAB_SPARK_WORKER_MEMORY: '1536m', ARCHLAB_SPARK_WORKER_MEM: '1920m',
-    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m', ARCHLAB_SPARK_DRIVER_MEMORY: '512m', ARCHLAB_JOB_MEM: '640m',
-    ARCHLAB_VALIDATION_MEM: '192m', ARCHLAB_GRAFANA_MEM: '224m', ARCHLAB_KAFKA_UI_MEM: '320m', ARCHLAB_KAFKA_UI_HEAP: '160m',
+    ARCHLAB_SPARK_MASTER_MEM: '256m',
+    ARCHLAB_SPARK_WORKERS: '1',
+    ARCHLAB_SPARK_WORKER_CORES: '3',
+    ARCHLAB_SPARK_WORKER_MEMORY: '1536m',
+    ARCHLAB_SPARK_WORKER_MEM: '1920m',
+    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
+    ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
+    ARCHLAB_JOB_MEM: '640m',
+    ARCHLAB_VALIDATION_MEM: '192m',
+    ARCHLAB_GRAFANA_MEM: '224m',
+    ARCHLAB_KAFKA_UI_MEM: '320m',
+    ARCHLAB_KAFKA_UI_HEAP: '160m',
   },
   standard: {
-    ARCHLAB_KAFKA_MEM: '640m', ARCHLAB_KAFKA_HEAP: '320m',
-    ARCHLAB_CASSANDRA_MEM: '1152m', ARCHLAB_CASSANDRA_HEAP: '512M', ARCHLAB_CASSANDRA_HEAP_NEW: '128M',
-    ARCHLAB_NAMENODE_MEM: '352m', ARCHLAB_DATANODE_MEM: '320m', ARCHLAB_RESOURCEMANAGER_MEM: '384m', ARCHLAB_NODEMANAGER_MEM: '320m',
+    ARCHLAB_KAFKA_MEM: '640m',
+    ARCHLAB_KAFKA_HEAP: '320m',
+    ARCHLAB_CASSANDRA_MEM: '1152m',
+    ARCHLAB_CASSANDRA_HEAP: '512M',
+    ARCHLAB_CASSANDRA_HEAP_NEW: '128M',
+    ARCHLAB_NAMENODE_MEM: '352m',
+    ARCHLAB_DATANODE_MEM: '320m',
+    ARCHLAB_RESOURCEMANAGER_MEM: '384m',
+    ARCHLAB_NODEMANAGER_MEM: '320m',
     ARCHLAB_HADOOP_HEAP: '192m',
-    ARCHLAB_SPARK_MASTER_MEM: '288m', ARCHLAB_SPARK_WORKERS: '2', ARCHLAB_SPARK_WORKER_CORES: '2',
-    ARCHLAB_SPARK_WORKER_MEMORY: '1024m', ARCHLAB_SPARK_WORKER_MEM: '1280m',
-    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m', ARCHLAB_SPARK_DRIVER_MEMORY: '512m', ARCHLAB_JOB_MEM: '704m',
-    ARCHLAB_VALIDATION_MEM: '224m', ARCHLAB_GRAFANA_MEM: '256m', ARCHLAB_KAFKA_UI_MEM: '384m', ARCHLAB_KAFKA_UI_HEAP: '192m',
+    ARCHLAB_SPARK_MASTER_MEM: '288m',
+    ARCHLAB_SPARK_WORKERS: '2',
+    ARCHLAB_SPARK_WORKER_CORES: '2',
+    ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
+    ARCHLAB_SPARK_WORKER_MEM: '1280m',
+    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
+    ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
+    ARCHLAB_JOB_MEM: '704m',
+    ARCHLAB_VALIDATION_MEM: '224m',
+    ARCHLAB_GRAFANA_MEM: '256m',
+    ARCHLAB_KAFKA_UI_MEM: '384m',
+    ARCHLAB_KAFKA_UI_HEAP: '192m',
   },
   large: {
-    ARCHLAB_KAFKA_MEM: '1024m', ARCHLAB_KAFKA_HEAP: '512m',
-    ARCHLAB_CASSANDRA_MEM: '2048m', ARCHLAB_CASSANDRA_HEAP: '1024M', ARCHLAB_CASSANDRA_HEAP_NEW: '256M',
-    ARCHLAB_NAMENODE_MEM: '512m', ARCHLAB_DATANODE_MEM: '512m', ARCHLAB_RESOURCEMANAGER_MEM: '512m', ARCHLAB_NODEMANAGER_MEM: '512m',
+    ARCHLAB_KAFKA_MEM: '1024m',
+    ARCHLAB_KAFKA_HEAP: '512m',
+    ARCHLAB_CASSANDRA_MEM: '2048m',
+    ARCHLAB_CASSANDRA_HEAP: '1024M',
+    ARCHLAB_CASSANDRA_HEAP_NEW: '256M',
+    ARCHLAB_NAMENODE_MEM: '512m',
+    ARCHLAB_DATANODE_MEM: '512m',
+    ARCHLAB_RESOURCEMANAGER_MEM: '512m',
+    ARCHLAB_NODEMANAGER_MEM: '512m',
     ARCHLAB_HADOOP_HEAP: '320m',
-    ARCHLAB_SPARK_MASTER_MEM: '384m', ARCHLAB_SPARK_WORKERS: '2', ARCHLAB_SPARK_WORKER_CORES: '3',
-    ARCHLAB_SPARK_WORKER_MEMORY: '2048m', ARCHLAB_SPARK_WORKER_MEM: '2816m',
-    ARCHLAB_SPARK_EXECUTOR_MEMORY: '1024m', ARCHLAB_SPARK_DRIVER_MEMORY: '1024m', ARCHLAB_JOB_MEM: '1280m',
-    ARCHLAB_VALIDATION_MEM: '320m', ARCHLAB_GRAFANA_MEM: '384m', ARCHLAB_KAFKA_UI_MEM: '512m', ARCHLAB_KAFKA_UI_HEAP: '256m',
+    ARCHLAB_SPARK_MASTER_MEM: '384m',
+    ARCHLAB_SPARK_WORKERS: '2',
+    ARCHLAB_SPARK_WORKER_CORES: '3',
+    ARCHLAB_SPARK_WORKER_MEMORY: '2048m',
+    ARCHLAB_SPARK_WORKER_MEM: '2816m',
+    ARCHLAB_SPARK_EXECUTOR_MEMORY: '1024m',
+    ARCHLAB_SPARK_DRIVER_MEMORY: '1024m',
+    ARCHLAB_JOB_MEM: '1280m',
+    ARCHLAB_VALIDATION_MEM: '320m',
+    ARCHLAB_GRAFANA_MEM: '384m',
+    ARCHLAB_KAFKA_UI_MEM: '512m',
+    ARCHLAB_KAFKA_UI_HEAP: '256m',
   },
 };
 
 const KAPPA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
   small: {
-    ARCHLAB_KAFKA_MEM: '512m', ARCHLAB_KAFKA_HEAP: '256m',
-    ARCHLAB_CASSANDRA_MEM: '960m', ARCHLAB_CASSANDRA_HEAP: '384M', ARCHLAB_CASSANDRA_HEAP_NEW: '96M',
-    ARCHLAB_SPARK_MASTER_MEM: '256m', ARCHLAB_SPARK_WORKERS: '1', ARCHLAB_SPARK_WORKER_CORES: '2',
-    ARCHLAB_SPARK_WORKER_MEMORY: '1024m', ARCHLAB_SPARK_WORKER_MEM: '1408m',
-    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m', ARCHLAB_SPARK_DRIVER_MEMORY: '512m', ARCHLAB_JOB_MEM: '640m',
-    ARCHLAB_VALIDATION_MEM: '192m', ARCHLAB_GRAFANA_MEM: '224m', ARCHLAB_KAFKA_UI_MEM: '320m', ARCHLAB_KAFKA_UI_HEAP: '160m',
+    ARCHLAB_KAFKA_MEM: '512m',
+    ARCHLAB_KAFKA_HEAP: '256m',
+    ARCHLAB_CASSANDRA_MEM: '960m',
+    ARCHLAB_CASSANDRA_HEAP: '384M',
+    ARCHLAB_CASSANDRA_HEAP_NEW: '96M',
+    ARCHLAB_SPARK_MASTER_MEM: '256m',
+    ARCHLAB_SPARK_WORKERS: '1',
+    ARCHLAB_SPARK_WORKER_CORES: '2',
+    ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
+    ARCHLAB_SPARK_WORKER_MEM: '1408m',
+    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
+    ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
+    ARCHLAB_JOB_MEM: '640m',
+    ARCHLAB_VALIDATION_MEM: '192m',
+    ARCHLAB_GRAFANA_MEM: '224m',
+    ARCHLAB_KAFKA_UI_MEM: '320m',
+    ARCHLAB_KAFKA_UI_HEAP: '160m',
   },
   standard: {
-    ARCHLAB_KAFKA_MEM: '640m', ARCHLAB_KAFKA_HEAP: '320m',
-    ARCHLAB_CASSANDRA_MEM: '1152m', ARCHLAB_CASSANDRA_HEAP: '512M', ARCHLAB_CASSANDRA_HEAP_NEW: '128M',
-    ARCHLAB_SPARK_MASTER_MEM: '288m', ARCHLAB_SPARK_WORKERS: '2', ARCHLAB_SPARK_WORKER_CORES: '1',
-    ARCHLAB_SPARK_WORKER_MEMORY: '512m', ARCHLAB_SPARK_WORKER_MEM: '832m',
-    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m', ARCHLAB_SPARK_DRIVER_MEMORY: '512m', ARCHLAB_JOB_MEM: '704m',
-    ARCHLAB_VALIDATION_MEM: '224m', ARCHLAB_GRAFANA_MEM: '256m', ARCHLAB_KAFKA_UI_MEM: '384m', ARCHLAB_KAFKA_UI_HEAP: '192m',
+    ARCHLAB_KAFKA_MEM: '640m',
+    ARCHLAB_KAFKA_HEAP: '320m',
+    ARCHLAB_CASSANDRA_MEM: '1152m',
+    ARCHLAB_CASSANDRA_HEAP: '512M',
+    ARCHLAB_CASSANDRA_HEAP_NEW: '128M',
+    ARCHLAB_SPARK_MASTER_MEM: '288m',
+    ARCHLAB_SPARK_WORKERS: '2',
+    ARCHLAB_SPARK_WORKER_CORES: '1',
+    ARCHLAB_SPARK_WORKER_MEMORY: '512m',
+    ARCHLAB_SPARK_WORKER_MEM: '832m',
+    ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
+    ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
+    ARCHLAB_JOB_MEM: '704m',
+    ARCHLAB_VALIDATION_MEM: '224m',
+    ARCHLAB_GRAFANA_MEM: '256m',
+    ARCHLAB_KAFKA_UI_MEM: '384m',
+    ARCHLAB_KAFKA_UI_HEAP: '192m',
   },
   large: {
-    ARCHLAB_KAFKA_MEM: '1024m', ARCHLAB_KAFKA_HEAP: '512m',
-    ARCHLAB_CASSANDRA_MEM: '2048m', ARCHLAB_CASSANDRA_HEAP: '1024M', ARCHLAB_CASSANDRA_HEAP_NEW: '256M',
-    ARCHLAB_SPARK_MASTER_MEM: '384m', ARCHLAB_SPARK_WORKERS: '2', ARCHLAB_SPARK_WORKER_CORES: '2',
-    ARCHLAB_SPARK_WORKER_MEMORY: '1024m', ARCHLAB_SPARK_WORKER_MEM: '1536m',
-    ARCHLAB_SPARK_EXECUTOR_MEMORY: '1024m', ARCHLAB_SPARK_DRIVER_MEMORY: '1024m', ARCHLAB_JOB_MEM: '1280m',
-    ARCHLAB_VALIDATION_MEM: '320m', ARCHLAB_GRAFANA_MEM: '384m', ARCHLAB_KAFKA_UI_MEM: '512m', ARCHLAB_KAFKA_UI_HEAP: '256m',
+    ARCHLAB_KAFKA_MEM: '1024m',
+    ARCHLAB_KAFKA_HEAP: '512m',
+    ARCHLAB_CASSANDRA_MEM: '2048m',
+    ARCHLAB_CASSANDRA_HEAP: '1024M',
+    ARCHLAB_CASSANDRA_HEAP_NEW: '256M',
+    ARCHLAB_SPARK_MASTER_MEM: '384m',
+    ARCHLAB_SPARK_WORKERS: '2',
+    ARCHLAB_SPARK_WORKER_CORES: '2',
+    ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
+    ARCHLAB_SPARK_WORKER_MEM: '1536m',
+    ARCHLAB_SPARK_EXECUTOR_MEMORY: '1024m',
+    ARCHLAB_SPARK_DRIVER_MEMORY: '1024m',
+    ARCHLAB_JOB_MEM: '1280m',
+    ARCHLAB_VALIDATION_MEM: '320m',
+    ARCHLAB_GRAFANA_MEM: '384m',
+    ARCHLAB_KAFKA_UI_MEM: '512m',
+    ARCHLAB_KAFKA_UI_HEAP: '256m',
   },
 };
 
-const plans = (table: Record<MemoryProfile, Record<string, string>>): Record<MemoryProfile, MemoryPlan> =>
-  ({ small: { env: table.small }, standard: { env: table.standard }, large: { env: table.large } });
+const plans = (table: Record<MemoryProfile, Record<string, string>>): Record<MemoryProfile, MemoryPlan> => ({
+  small: { env: table.small },
+  standard: { env: table.standard },
+  large: { env: table.large },
+});
 
-const ui = (id: UiId, title: string, port: number, service: string, profile?: string): StackUi =>
-  ({ id, title, url: `http://127.0.0.1:${port}/`, service, ...(profile ? { profile } : {}) });
+const ui = (id: UiId, title: string, port: number, service: string, profile?: string): StackUi => ({
+  id,
+  title,
+  url: `http://127.0.0.1:${port}/`,
+  service,
+  ...(profile ? { profile } : {}),
+});
 
 const jobFile = (file: string) => `lab-stacks/jobs/${file}`;
 
@@ -295,14 +405,52 @@ export const STACKS: Record<StackName, StackDefinition> = {
       ui('kafka-ui', 'Kafka UI', 18081, 'kafka-ui', 'kafka-ui'),
     ],
     jobs: [
-      { id: 'speed_layer', title: 'Speed layer', service: 'speed-layer', statusJob: 'speed_layer', file: jobFile('speed_layer.py'), engine: 'spark-streaming', profile: 'jobs', sparkCores: 1,
-        description: 'Counts events per Kafka partition and offset bucket (speed_buckets) and materialises serving = batch + speed since the cut-off.' },
-      { id: 'hdfs_ingest', title: 'HDFS ingest', service: 'hdfs-ingest', statusJob: 'hdfs_ingest', file: jobFile('hdfs_ingest.py'), engine: 'spark-streaming', profile: 'jobs', sparkCores: 1,
-        description: 'Appends the topic to the HDFS master dataset as Parquet (value, partition, offset, broker timestamp).' },
-      { id: 'batch_layer', title: 'Batch layer', service: 'batch-layer', statusJob: 'batch_layer', onDemandService: 'batch-once', file: jobFile('batch_layer.py'), engine: 'spark-batch', profile: 'jobs', sparkCores: 1,
-        description: 'Every BATCH_INTERVAL_S: counts the master dataset up to a per-partition cut-off, writes a new batch view version, then switches the pointer.' },
-      { id: 'validation', title: 'Validation', service: 'validation', statusJob: 'validation', file: jobFile('validation.py'), engine: 'python', profile: 'jobs', sparkCores: 0,
-        description: 'A plain Kafka consumer keeping exact per-snack counts in Cassandra, independent of Spark.' },
+      {
+        id: 'speed_layer',
+        title: 'Speed layer',
+        service: 'speed-layer',
+        statusJob: 'speed_layer',
+        file: jobFile('speed_layer.py'),
+        engine: 'spark-streaming',
+        profile: 'jobs',
+        sparkCores: 1,
+        description: 'Counts events per Kafka partition and offset bucket (speed_buckets) and materialises serving = batch + speed since the cut-off.',
+      },
+      {
+        id: 'hdfs_ingest',
+        title: 'HDFS ingest',
+        service: 'hdfs-ingest',
+        statusJob: 'hdfs_ingest',
+        file: jobFile('hdfs_ingest.py'),
+        engine: 'spark-streaming',
+        profile: 'jobs',
+        sparkCores: 1,
+        description: 'Appends the topic to the HDFS master dataset as Parquet (value, partition, offset, broker timestamp).',
+      },
+      {
+        id: 'batch_layer',
+        title: 'Batch layer',
+        service: 'batch-layer',
+        statusJob: 'batch_layer',
+        onDemandService: 'batch-once',
+        file: jobFile('batch_layer.py'),
+        engine: 'spark-batch',
+        profile: 'jobs',
+        sparkCores: 1,
+        description:
+          'Every BATCH_INTERVAL_S: counts the master dataset up to a per-partition cut-off, writes a new batch view version, then switches the pointer.',
+      },
+      {
+        id: 'validation',
+        title: 'Validation',
+        service: 'validation',
+        statusJob: 'validation',
+        file: jobFile('validation.py'),
+        engine: 'python',
+        profile: 'jobs',
+        sparkCores: 0,
+        description: 'A plain Kafka consumer keeping exact per-snack counts in Cassandra, independent of Spark.',
+      },
     ],
     endpoints: {
       kafkaBootstrap: '127.0.0.1:19092',
@@ -315,7 +463,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
       webhdfs: 'http://127.0.0.1:19870/webhdfs/v1',
       yarnRest: 'http://127.0.0.1:18088/ws/v1',
     },
-    grafana: { url: 'http://127.0.0.1:13000/', dashboardUid: 'archlab-lambda', dashboardFile: 'grafana_templates/lambda.json', datasourceUid: GRAFANA_DATASOURCE_UID },
+    grafana: {
+      url: 'http://127.0.0.1:13000/',
+      dashboardUid: 'archlab-lambda',
+      dashboardFile: 'grafana_templates/lambda.json',
+      datasourceUid: GRAFANA_DATASOURCE_UID,
+    },
     assets: ['lab-stacks/lambda/compose.yaml', 'lab-stacks/jobs', 'lab-stacks/images/jobs', 'lab-stacks/grafana/provisioning', 'grafana_templates/lambda.json'],
     memory: plans(LAMBDA_MEMORY),
     volumes: ['kafka-data', 'cassandra-data', 'namenode-data', 'datanode-data', 'grafana-data', 'spark-ivy', 'spark-checkpoints'],
@@ -340,12 +493,40 @@ export const STACKS: Record<StackName, StackDefinition> = {
       ui('kafka-ui', 'Kafka UI', 28081, 'kafka-ui', 'kafka-ui'),
     ],
     jobs: [
-      { id: 'kappa_stream', title: 'Kappa stream', service: 'kappa-stream', statusJob: 'kappa', file: jobFile('kappa_stream.py'), engine: 'spark-streaming', profile: 'jobs', sparkCores: 1,
-        description: 'One checkpointed streaming job over the log writing the served kappa view version.' },
-      { id: 'kappa_replay', title: 'Kappa replay', service: 'kappa-replay', statusJob: 'kappa_replay', file: jobFile('kappa_stream.py'), engine: 'spark-streaming', profile: 'replay', sparkCores: 1,
-        description: 'kappa_stream.py --replay: a new view version from offset 0; once caught up it switches the pointer and becomes the live job (the old one stops).' },
-      { id: 'validation', title: 'Validation', service: 'validation', statusJob: 'validation', file: jobFile('validation.py'), engine: 'python', profile: 'jobs', sparkCores: 0,
-        description: 'A plain Kafka consumer keeping exact per-snack counts in Cassandra, independent of Spark.' },
+      {
+        id: 'kappa_stream',
+        title: 'Kappa stream',
+        service: 'kappa-stream',
+        statusJob: 'kappa',
+        file: jobFile('kappa_stream.py'),
+        engine: 'spark-streaming',
+        profile: 'jobs',
+        sparkCores: 1,
+        description: 'One checkpointed streaming job over the log writing the served kappa view version.',
+      },
+      {
+        id: 'kappa_replay',
+        title: 'Kappa replay',
+        service: 'kappa-replay',
+        statusJob: 'kappa_replay',
+        file: jobFile('kappa_stream.py'),
+        engine: 'spark-streaming',
+        profile: 'replay',
+        sparkCores: 1,
+        description:
+          'kappa_stream.py --replay: a new view version from offset 0; once caught up it switches the pointer and becomes the live job (the old one stops).',
+      },
+      {
+        id: 'validation',
+        title: 'Validation',
+        service: 'validation',
+        statusJob: 'validation',
+        file: jobFile('validation.py'),
+        engine: 'python',
+        profile: 'jobs',
+        sparkCores: 0,
+        description: 'A plain Kafka consumer keeping exact per-snack counts in Cassandra, independent of Spark.',
+      },
     ],
     endpoints: {
       kafkaBootstrap: '127.0.0.1:29092',
@@ -356,7 +537,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
       keyspace: LAB_KEYSPACE,
       sparkMasterJson: 'http://127.0.0.1:28080/json/',
     },
-    grafana: { url: 'http://127.0.0.1:23000/', dashboardUid: 'archlab-kappa', dashboardFile: 'grafana_templates/kappa.json', datasourceUid: GRAFANA_DATASOURCE_UID },
+    grafana: {
+      url: 'http://127.0.0.1:23000/',
+      dashboardUid: 'archlab-kappa',
+      dashboardFile: 'grafana_templates/kappa.json',
+      datasourceUid: GRAFANA_DATASOURCE_UID,
+    },
     assets: ['lab-stacks/kappa/compose.yaml', 'lab-stacks/jobs', 'lab-stacks/images/jobs', 'lab-stacks/grafana/provisioning', 'grafana_templates/kappa.json'],
     memory: plans(KAPPA_MEMORY),
     volumes: ['kafka-data', 'cassandra-data', 'grafana-data', 'spark-ivy', 'spark-checkpoints'],
@@ -384,10 +570,14 @@ export function parseMemory(value: string): number {
   if (!m) throw new Error(`not a memory size: "${value}"`);
   const n = Number(m[1]);
   switch (m[2].toLowerCase()) {
-    case 'g': return n * 1024;
-    case 'k': return n / 1024;
-    case 'm': return n;
-    default: return n / (1024 * 1024);
+    case 'g':
+      return n * 1024;
+    case 'k':
+      return n / 1024;
+    case 'm':
+      return n;
+    default:
+      return n / (1024 * 1024);
   }
 }
 

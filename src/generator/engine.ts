@@ -17,9 +17,7 @@ import type { KafkaClientError, KafkaLogEntry } from '../clients/kafka/types';
 import { defaultRunId, emptySnackCounts, EventGenerator, steppedClock, type SnackCounts } from '../core/generator';
 import { SNACK_NAMES, SNACK_TOPIC, SNACK_TOPIC_PARTITIONS, type SnackName } from '../core/snacks';
 import { partitionForKey } from './partitioner';
-import {
-  DEFAULT_STATUS_INTERVAL_MS, type FinalStatus, type GeneratorStartOptions, type GeneratorState, type GeneratorStatus,
-} from './protocol';
+import { DEFAULT_STATUS_INTERVAL_MS, type FinalStatus, type GeneratorStartOptions, type GeneratorState, type GeneratorStatus } from './protocol';
 
 interface OutMessage {
   key: string;
@@ -91,7 +89,11 @@ export class GeneratorEngine {
   private pumpAgain = false;
   private progressWaiters: (() => void)[] = [];
 
-  constructor(private readonly options: GeneratorStartOptions, private readonly hooks: EngineHooks, logLevel: KafkaLogEntry['level'] = 'warn') {
+  constructor(
+    private readonly options: GeneratorStartOptions,
+    private readonly hooks: EngineHooks,
+    logLevel: KafkaLogEntry['level'] = 'warn',
+  ) {
     validate(options);
     this.brokers = [...options.brokers];
     this.topic = options.topic ?? SNACK_TOPIC;
@@ -112,7 +114,12 @@ export class GeneratorEngine {
     this.retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 3000, ...tuning.retry };
     this.kafka = createKafka(connection, { connectionTimeoutMs: 3000, retry: this.retry, logger, logLevel });
     // Set-up (topic): short retries, so a start against a dead broker fails in seconds.
-    this.setupKafka = createKafka(connection, { connectionTimeoutMs: 3000, retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 }, logger, logLevel });
+    this.setupKafka = createKafka(connection, {
+      connectionTimeoutMs: 3000,
+      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+      logger,
+      logLevel,
+    });
   }
 
   /** Connects, makes sure the topic exists, and starts producing. Rejects (state 'failed') when it cannot. */
@@ -127,9 +134,15 @@ export class GeneratorEngine {
     try {
       this.partitionCount = await this.ensureTopic();
       const producerCount = Math.max(1, Math.min(this.partitionCount, this.options.tuning?.producers ?? 8));
-      this.producers = Array.from({ length: producerCount }, () => this.kafka.producer({
-        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: this.retry, createPartitioner: explicitPartitioner,
-      }));
+      this.producers = Array.from({ length: producerCount }, () =>
+        this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          retry: this.retry,
+          createPartitioner: explicitPartitioner,
+        }),
+      );
       await Promise.all(this.producers.map((p) => p.connect()));
     } catch (error) {
       this.lastError = toKafkaClientError(error, { brokers: this.brokers, operation: 'start the generator', topic: this.topic });
@@ -138,7 +151,12 @@ export class GeneratorEngine {
       throw this.lastError;
     }
     this.lanes = Array.from({ length: this.partitionCount }, (_, partition) => ({
-      partition, producer: this.producers[partition % this.producers.length], queue: [], items: [], retained: null, sending: null,
+      partition,
+      producer: this.producers[partition % this.producers.length],
+      queue: [],
+      items: [],
+      retained: null,
+      sending: null,
     }));
     this.startedAt = Date.now();
     this.samples = [{ t: this.startedAt, acked: 0 }];
@@ -179,7 +197,12 @@ export class GeneratorEngine {
     if (!wasPaused) for (const lane of this.lanes) this.kick(lane);
     let timer: NodeJS.Timeout | undefined;
     const idle = Promise.all(this.lanes.map((lane) => this.laneIdle(lane)));
-    await Promise.race([idle, new Promise<void>((resolve) => { timer = setTimeout(resolve, flushTimeoutMs); })]);
+    await Promise.race([
+      idle,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, flushTimeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
     clearInterval(this.statusTimer);
     // Anything still in flight now is in doubt (its request may or may not have been written).
@@ -189,7 +212,9 @@ export class GeneratorEngine {
       this.inDoubt += this.inFlight;
       this.inFlight = 0;
     }
-    this.lanes.forEach((lane) => { lane.sending = null; });
+    this.lanes.forEach((lane) => {
+      lane.sending = null;
+    });
     await Promise.all(this.producers.map((p) => p.disconnect().catch(() => {})));
     this.setState('stopped');
     return this.finalStatus();
@@ -458,10 +483,13 @@ export class GeneratorEngine {
 
 function validate(options: GeneratorStartOptions): void {
   if (!options.brokers?.length) throw new RangeError('no Kafka bootstrap servers given');
-  if (!Number.isFinite(options.eventsPerSecond) || options.eventsPerSecond < 0) throw new RangeError(`rate must be 0 (maximum) or more events/s, got ${options.eventsPerSecond}`);
+  if (!Number.isFinite(options.eventsPerSecond) || options.eventsPerSecond < 0)
+    throw new RangeError(`rate must be 0 (maximum) or more events/s, got ${options.eventsPerSecond}`);
   if (!Number.isFinite(options.seed)) throw new RangeError(`seed must be a number, got ${options.seed}`);
-  if (options.partitions !== undefined && (!Number.isInteger(options.partitions) || options.partitions < 1)) throw new RangeError(`partitions must be a whole number of at least 1, got ${options.partitions}`);
-  if (options.maxEvents !== undefined && (!Number.isInteger(options.maxEvents) || options.maxEvents < 0)) throw new RangeError(`maxEvents must be a whole number, got ${options.maxEvents}`);
+  if (options.partitions !== undefined && (!Number.isInteger(options.partitions) || options.partitions < 1))
+    throw new RangeError(`partitions must be a whole number of at least 1, got ${options.partitions}`);
+  if (options.maxEvents !== undefined && (!Number.isInteger(options.maxEvents) || options.maxEvents < 0))
+    throw new RangeError(`maxEvents must be a whole number, got ${options.maxEvents}`);
 }
 
 function performanceNow(): number {
@@ -473,7 +501,10 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** Every message carries its partition (the lane's): no per-message work in kafkajs' partitioner. */
-const explicitPartitioner: ICustomPartitioner = () => ({ message }) => message.partition ?? 0;
+const explicitPartitioner: ICustomPartitioner =
+  () =>
+  ({ message }) =>
+    message.partition ?? 0;
 
 /**
  * kafkajs 2.2.4 (its last release) groups a request's messages per partition with `messages.reduce` building a new
@@ -489,8 +520,14 @@ export function withLinearGrouping<T extends { partition: number }>(messages: T[
 
 function groupingReduce(this: { partition: number }[], ...args: Parameters<typeof Array.prototype.reduce>): unknown {
   const init = args[1] as unknown;
-  if (args.length === 2 && init !== null && typeof init === 'object' && Object.getPrototypeOf(init) === Object.prototype && Object.keys(init).length === 0
-    && this.every((m) => Number.isInteger(m.partition))) {
+  if (
+    args.length === 2 &&
+    init !== null &&
+    typeof init === 'object' &&
+    Object.getPrototypeOf(init) === Object.prototype &&
+    Object.keys(init).length === 0 &&
+    this.every((m) => Number.isInteger(m.partition))
+  ) {
     const groups = init as Record<number, { partition: number }[]>;
     for (const message of this) (groups[message.partition] ??= []).push(message);
     return groups;

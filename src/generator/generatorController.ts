@@ -6,7 +6,12 @@ import { clusterKey } from '../clients/kafka/registry';
 import { addSnackCounts, emptySnackCounts, type SnackCounts } from '../core/generator';
 import { SNACK_TOPIC } from '../core/snacks';
 import {
-  DEFAULT_STATUS_INTERVAL_MS, type FinalStatus, type GeneratorStartOptions, type GeneratorStatus, type HostToWorker, type WorkerToHost,
+  DEFAULT_STATUS_INTERVAL_MS,
+  type FinalStatus,
+  type GeneratorStartOptions,
+  type GeneratorStatus,
+  type HostToWorker,
+  type WorkerToHost,
 } from './protocol';
 import { spawnWorker, type GeneratorIsolation, type WorkerHandle } from './workerHandle';
 
@@ -71,14 +76,27 @@ export class GeneratorController {
     const invalid = validateStart(options);
     if (invalid) return Promise.reject(new KafkaClientError('invalid-request', `Cannot start the data generator: ${invalid}`));
     const worker = spawnWorker(this.options.workerPath, this.options.isolation ?? 'thread', {
-      message: (message) => { if (this.worker === worker) this.onMessage(message); },
-      gone: (reason) => { if (this.worker === worker) this.onWorkerGone(reason); },
+      message: (message) => {
+        if (this.worker === worker) this.onMessage(message);
+      },
+      gone: (reason) => {
+        if (this.worker === worker) this.onWorkerGone(reason);
+      },
     });
     this.worker = worker;
     this.runKey = truthKey(options.brokers, options.topic ?? SNACK_TOPIC);
-    this.current = { ...idleStatus(), state: 'starting', brokers: options.brokers, topic: options.topic ?? SNACK_TOPIC, seed: options.seed, targetRate: options.eventsPerSecond };
+    this.current = {
+      ...idleStatus(),
+      state: 'starting',
+      brokers: options.brokers,
+      topic: options.topic ?? SNACK_TOPIC,
+      seed: options.seed,
+      targetRate: options.eventsPerSecond,
+    };
     this.emit(true);
-    const started = new Promise<GeneratorStatus>((resolve, reject) => { this.pendingStart = { resolve, reject }; });
+    const started = new Promise<GeneratorStatus>((resolve, reject) => {
+      this.pendingStart = { resolve, reject };
+    });
     this.post({ type: 'start', options, logLevel: this.options.logLevel });
     return started;
   }
@@ -100,7 +118,9 @@ export class GeneratorController {
   stop(): Promise<FinalStatus> {
     if (this.pendingStop) return this.pendingStop;
     if (!this.worker) return Promise.resolve(finalOf(this.current));
-    this.pendingStop = new Promise<FinalStatus>((resolve) => { this.resolveStop = resolve; });
+    this.pendingStop = new Promise<FinalStatus>((resolve) => {
+      this.resolveStop = resolve;
+    });
     this.stopGuard = setTimeout(() => this.onWorkerGone('the generator did not stop in time'), this.flushTimeoutMs + 15_000);
     this.post({ type: 'stop', flushTimeoutMs: this.flushTimeoutMs });
     return this.pendingStop;
@@ -130,7 +150,11 @@ export class GeneratorController {
   /** Status updates, at most one per 250 ms (the last one always arrives). */
   onStatus(listener: (status: GeneratorStatus) => void): Disposable {
     this.listeners.add(listener);
-    return { dispose: () => { this.listeners.delete(listener); } };
+    return {
+      dispose: () => {
+        this.listeners.delete(listener);
+      },
+    };
   }
 
   async dispose(): Promise<void> {
@@ -224,7 +248,10 @@ export class GeneratorController {
   private emit(_stateChanged: boolean): void {
     const wait = this.lastEmit + this.statusIntervalMs - Date.now();
     if (wait > 0) {
-      this.emitTimer ??= setTimeout(() => { this.emitTimer = undefined; this.emit(true); }, wait);
+      this.emitTimer ??= setTimeout(() => {
+        this.emitTimer = undefined;
+        this.emit(true);
+      }, wait);
       return;
     }
     clearTimeout(this.emitTimer);
@@ -256,8 +283,20 @@ function truthKey(brokers: string[], topic: string): string {
 
 function idleStatus(): GeneratorStatus {
   return {
-    state: 'idle', brokers: [], topic: SNACK_TOPIC, partitions: 0, seed: 0, runId: '', targetRate: 0, measuredRate: 0,
-    produced: 0, acked: 0, inFlight: 0, inDoubt: 0, truth: emptySnackCounts(), updatedAt: Date.now(),
+    state: 'idle',
+    brokers: [],
+    topic: SNACK_TOPIC,
+    partitions: 0,
+    seed: 0,
+    runId: '',
+    targetRate: 0,
+    measuredRate: 0,
+    produced: 0,
+    acked: 0,
+    inFlight: 0,
+    inDoubt: 0,
+    truth: emptySnackCounts(),
+    updatedAt: Date.now(),
   };
 }
 

@@ -10,7 +10,12 @@ import type { GeneratorStartOptions, GeneratorStatus, HostToWorker, WorkerToHost
 const channel = parentPort
   ? { post: (m: WorkerToHost) => parentPort!.postMessage(m), listen: (h: (m: HostToWorker) => void) => parentPort!.on('message', h) }
   : process.send && process.env.ARCHLAB_GENERATOR_CHILD
-    ? { post: (m: WorkerToHost) => { if (process.connected) process.send!(m); }, listen: (h: (m: HostToWorker) => void) => process.on('message', h) }
+    ? {
+        post: (m: WorkerToHost) => {
+          if (process.connected) process.send!(m);
+        },
+        listen: (h: (m: HostToWorker) => void) => process.on('message', h),
+      }
     : undefined;
 
 if (channel && !parentPort) {
@@ -27,10 +32,14 @@ if (channel) {
       case 'start': {
         if (engine) return;
         try {
-          engine = new GeneratorEngine(message.options, {
-            status: (status) => post({ type: 'status', status }),
-            log: (entry) => post({ type: 'log', entry }),
-          }, message.logLevel);
+          engine = new GeneratorEngine(
+            message.options,
+            {
+              status: (status) => post({ type: 'status', status }),
+              log: (entry) => post({ type: 'log', entry }),
+            },
+            message.logLevel,
+          );
         } catch (error) {
           const mapped = toKafkaClientError(error, { brokers: message.options.brokers ?? [], operation: 'start the generator' });
           post({ type: 'startFailed', error: { kind: 'invalid-request', message: mapped.message }, status: failedStatus(message.options) });
@@ -39,7 +48,12 @@ if (channel) {
         const current = engine;
         current.start().then(
           (status) => post({ type: 'started', status }),
-          (error) => post({ type: 'startFailed', error: serializeKafkaError(toKafkaClientError(error, { brokers: message.options.brokers })), status: current.status() }),
+          (error) =>
+            post({
+              type: 'startFailed',
+              error: serializeKafkaError(toKafkaClientError(error, { brokers: message.options.brokers })),
+              status: current.status(),
+            }),
         );
         return;
       }
@@ -62,15 +76,28 @@ if (channel) {
 
   // Nothing may escape as an unhandled rejection in the worker: report it instead.
   process.on('unhandledRejection', (reason) => {
-    post({ type: 'log', entry: { level: 'error', namespace: 'Generator', message: `unhandled rejection: ${(reason as Error)?.message ?? String(reason)}`, extra: {} } });
+    post({
+      type: 'log',
+      entry: { level: 'error', namespace: 'Generator', message: `unhandled rejection: ${(reason as Error)?.message ?? String(reason)}`, extra: {} },
+    });
   });
 }
 
 function failedStatus(options: Partial<GeneratorStartOptions>): GeneratorStatus {
   return {
-    state: 'failed', brokers: options.brokers ?? [], topic: options.topic ?? '', partitions: 0, seed: options.seed ?? 0, runId: '',
-    targetRate: options.eventsPerSecond ?? 0, measuredRate: 0, produced: 0, acked: 0, inFlight: 0, inDoubt: 0,
-    truth: emptySnackCounts(), updatedAt: Date.now(),
+    state: 'failed',
+    brokers: options.brokers ?? [],
+    topic: options.topic ?? '',
+    partitions: 0,
+    seed: options.seed ?? 0,
+    runId: '',
+    targetRate: options.eventsPerSecond ?? 0,
+    measuredRate: 0,
+    produced: 0,
+    acked: 0,
+    inFlight: 0,
+    inDoubt: 0,
+    truth: emptySnackCounts(),
+    updatedAt: Date.now(),
   };
 }
-

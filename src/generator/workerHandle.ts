@@ -27,8 +27,12 @@ function spawnThread(workerPath: string, events: WorkerEvents): WorkerHandle {
   const worker = new Worker(workerPath);
   let ended = false;
   worker.on('message', (message: WorkerToHost) => events.message(message));
-  worker.on('error', (error) => { if (!ended) events.gone(`the generator's worker failed: ${error.message}`); });
-  worker.on('exit', (code) => { if (!ended) events.gone(`the generator's worker exited (code ${code})`); });
+  worker.on('error', (error) => {
+    if (!ended) events.gone(`the generator's worker failed: ${error.message}`);
+  });
+  worker.on('exit', (code) => {
+    if (!ended) events.gone(`the generator's worker exited (code ${code})`);
+  });
   return {
     post: (message) => worker.postMessage(message),
     terminate: async () => {
@@ -50,14 +54,21 @@ function spawnProcess(workerPath: string, events: WorkerEvents): WorkerHandle {
   let ended = false;
   let stderr = '';
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-2000); });
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
+  });
   child.on('message', (message) => events.message(message as WorkerToHost));
-  child.on('error', (error) => { if (!ended) events.gone(`the generator's process failed: ${error.message}`); });
+  child.on('error', (error) => {
+    if (!ended) events.gone(`the generator's process failed: ${error.message}`);
+  });
   child.on('exit', (code, signal) => {
-    if (!ended) events.gone(`the generator's process exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+    if (!ended)
+      events.gone(`the generator's process exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
   });
   return {
-    post: (message) => { if (child.connected) child.send(message); },
+    post: (message) => {
+      if (child.connected) child.send(message);
+    },
     terminate: async () => {
       ended = true;
       if (child.exitCode !== null || child.signalCode !== null) return;

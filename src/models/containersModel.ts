@@ -31,7 +31,10 @@ export class ContainersModel implements Disposable {
   private refreshing: Promise<void> | undefined;
 
   /** `clientOf` is asked for the client at every (re)connect, so a changed Docker host takes effect. */
-  constructor(private readonly clientOf: () => DockerClient, private readonly options: ContainersModelOptions) {}
+  constructor(
+    private readonly clientOf: () => DockerClient,
+    private readonly options: ContainersModelOptions,
+  ) {}
 
   private get client(): DockerClient {
     return this.clientOf();
@@ -53,9 +56,12 @@ export class ContainersModel implements Disposable {
   async start(): Promise<void> {
     this.stopWatching();
     try {
-      this.events = await this.client.watchEvents((event) => {
-        if (event.project && this.options.isLabProject(event.project)) this.scheduleRefresh();
-      }, (error) => this.lostConnection(error));
+      this.events = await this.client.watchEvents(
+        (event) => {
+          if (event.project && this.options.isLabProject(event.project)) this.scheduleRefresh();
+        },
+        (error) => this.lostConnection(error),
+      );
       await this.refresh();
       this.scheduleStats();
     } catch (error) {
@@ -69,7 +75,9 @@ export class ContainersModel implements Disposable {
   }
 
   refresh(): Promise<void> {
-    this.refreshing ??= this.load().finally(() => { this.refreshing = undefined; });
+    this.refreshing ??= this.load().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
   }
 
@@ -103,13 +111,15 @@ export class ContainersModel implements Disposable {
     if (this.state.kind !== 'ready') return;
     const running = this.state.containers.filter((c) => c.state === 'running');
     if (running.length === 0) return;
-    await Promise.all(running.map(async (c) => {
-      try {
-        this.stats.set(c.id, await this.client.stats(c.id));
-      } catch {
-        this.stats.delete(c.id);
-      }
-    }));
+    await Promise.all(
+      running.map(async (c) => {
+        try {
+          this.stats.set(c.id, await this.client.stats(c.id));
+        } catch {
+          this.stats.delete(c.id);
+        }
+      }),
+    );
     if (this.state.kind === 'ready') this.set({ ...this.state, stats: this.stats });
   }
 

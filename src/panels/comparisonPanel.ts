@@ -42,7 +42,12 @@ export class ComparisonPanel implements vscode.Disposable {
       ComparisonPanel.current.panel.reveal(undefined, preserveFocus);
       return ComparisonPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(COMPARISON_VIEW_TYPE, 'Archlab Comparison', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, webviewOptions(deps.context));
+    const panel = vscode.window.createWebviewPanel(
+      COMPARISON_VIEW_TYPE,
+      'Archlab Comparison',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      webviewOptions(deps.context),
+    );
     return new ComparisonPanel(panel, deps);
   }
 
@@ -72,7 +77,10 @@ export class ComparisonPanel implements vscode.Disposable {
   private nextRequest = 1;
   private readonly chartRequests = new Map<number, (reply: { charts: Partial<Record<ChartId, string>>; windowMs: number | null }) => void>();
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ComparisonDeps) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: ComparisonDeps,
+  ) {
     ComparisonPanel.current = this;
     this.wasVisible = panel.visible;
     panel.webview.html = this.html();
@@ -140,7 +148,7 @@ export class ComparisonPanel implements vscode.Disposable {
    * paths written, or [] when the user cancelled.
    */
   async export(folder?: string | vscode.Uri): Promise<string[]> {
-    const target = typeof folder === 'string' ? vscode.Uri.file(folder) : folder ?? (await this.askFolder());
+    const target = typeof folder === 'string' ? vscode.Uri.file(folder) : (folder ?? (await this.askFolder()));
     if (!target) return [];
     try {
       const { charts, windowMs } = await this.collectCharts();
@@ -156,9 +164,11 @@ export class ComparisonPanel implements vscode.Disposable {
       void this.deps.model.save();
       this.deps.log.info(`comparison exported to ${target.fsPath}: ${[...files.keys()].join(', ')}`);
       const report = written.find((f) => f.endsWith('.md'));
-      void vscode.window.showInformationMessage(`Archlab: exported the comparison (${written.length} files) to ${target.fsPath}.`, 'Open Report').then(async (choice) => {
-        if (choice && report) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(report));
-      });
+      void vscode.window
+        .showInformationMessage(`Archlab: exported the comparison (${written.length} files) to ${target.fsPath}.`, 'Open Report')
+        .then(async (choice) => {
+          if (choice && report) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(report));
+        });
       return written;
     } catch (error) {
       this.post({ type: 'exportFailed', message: shortMessage(error) });
@@ -168,7 +178,11 @@ export class ComparisonPanel implements vscode.Disposable {
 
   private async askFolder(): Promise<vscode.Uri | undefined> {
     const picked = await vscode.window.showOpenDialog({
-      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export Here', title: 'Export the Comparison',
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Export Here',
+      title: 'Export the Comparison',
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     return picked?.[0];
@@ -304,13 +318,16 @@ export class ComparisonPanel implements vscode.Disposable {
 export function registerComparisonPanel(context: vscode.ExtensionContext, feed: ComparisonFeed, log: vscode.LogOutputChannel): void {
   // TEST-ONLY: ARCHLAB_COMPARISON_FIXTURE replaces the real feed with snapshots from a JSON file (see comparisonFixtureFeed.ts).
   const fixture = fixtureFeedFromEnvironment(process.env);
-  if (fixture) log.warn(`comparison: reading fixture snapshots from ${process.env.ARCHLAB_COMPARISON_FIXTURE} (ARCHLAB_COMPARISON_FIXTURE is set), not the lab's views`);
+  if (fixture)
+    log.warn(`comparison: reading fixture snapshots from ${process.env.ARCHLAB_COMPARISON_FIXTURE} (ARCHLAB_COMPARISON_FIXTURE is set), not the lab's views`);
   const deps: ComparisonDeps = { context, feed: fixture ?? feed, model: new ComparisonModel(context.workspaceState), log };
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(COMPARISON_VIEW_TYPE, {
-    deserializeWebviewPanel: async (panel) => {
-      ComparisonPanel.revive(panel, deps);
-    },
-  }));
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(COMPARISON_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        ComparisonPanel.revive(panel, deps);
+      },
+    }),
+  );
   registerCommand(context, log, 'archlab.openComparison', () => {
     ComparisonPanel.show(deps);
   });
@@ -320,5 +337,10 @@ export function registerComparisonPanel(context: vscode.ExtensionContext, feed: 
     return panel.export(typeof folder === 'string' || folder instanceof vscode.Uri ? folder : undefined);
   });
   // On shutdown keep the panel (VS Code restores it through the serializer): only stop reading and save the series.
-  context.subscriptions.push({ dispose: () => { ComparisonPanel.open?.shutdown(); void deps.model.save(); } });
+  context.subscriptions.push({
+    dispose: () => {
+      ComparisonPanel.open?.shutdown();
+      void deps.model.save();
+    },
+  });
 }

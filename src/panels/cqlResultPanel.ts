@@ -5,13 +5,16 @@ import type { CqlResult, CqlValue } from '../clients/cassandra/types';
 let panel: vscode.WebviewPanel | undefined;
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-const cell = (value: CqlValue): string => (value === null ? '' : typeof value === 'object' ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : String(value));
+const cell = (value: CqlValue): string =>
+  value === null ? '' : typeof value === 'object' ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : String(value);
 
 /** A read-only grid of a CQL result: static HTML (no script at all), theme colours, one panel reused. */
 export function showCqlResult(title: string, statement: string, result: CqlResult): void {
   panel ??= (() => {
     const created = vscode.window.createWebviewPanel('archlab.cqlResult', title, vscode.ViewColumn.Active, { enableScripts: false, localResourceRoots: [] });
-    created.onDidDispose(() => { panel = undefined; });
+    created.onDidDispose(() => {
+      panel = undefined;
+    });
     return created;
   })();
   panel.title = title;

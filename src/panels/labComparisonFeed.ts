@@ -7,15 +7,20 @@ import { LabViewsReader, writeTruth, type ViewReading } from '../models/labViews
 import type { ClusterRef } from '../models/stackEndpoints';
 import type { CassandraSource } from '../views/cassandra/cassandraSource';
 
-const toView = (reading: ViewReading | undefined): ViewSnapshot | undefined => reading && {
-  counts: reading.counts,
-  invalid: reading.invalid,
-  version: reading.version,
-  updatedAt: reading.updatedAt ? Date.parse(reading.updatedAt) : undefined,
-};
+const toView = (reading: ViewReading | undefined): ViewSnapshot | undefined =>
+  reading && {
+    counts: reading.counts,
+    invalid: reading.invalid,
+    version: reading.version,
+    updatedAt: reading.updatedAt ? Date.parse(reading.updatedAt) : undefined,
+  };
 
 export class LabComparisonFeed implements ComparisonFeed {
-  constructor(private readonly cassandra: CassandraSource, private readonly containers: ContainersModel, private readonly generator: GeneratorService) {}
+  constructor(
+    private readonly cassandra: CassandraSource,
+    private readonly containers: ContainersModel,
+    private readonly generator: GeneratorService,
+  ) {}
 
   async snapshot(): Promise<ComparisonSnapshot> {
     const state = this.containers.current;
@@ -43,12 +48,13 @@ export class LabComparisonFeed implements ComparisonFeed {
       producedTotal: runs[0]?.status.acked,
       views,
       stacks: { lambda: running.some((c) => c.project === 'archlab-lambda'), kappa: running.some((c) => c.project === 'archlab-kappa') },
-      containers: state.kind === 'ready'
-        ? running.flatMap((c) => {
-          const stats = state.stats.get(c.id);
-          return stats ? [{ name: c.name, cpuPercent: stats.cpuPercent, memoryBytes: stats.memoryBytes }] : [];
-        })
-        : undefined,
+      containers:
+        state.kind === 'ready'
+          ? running.flatMap((c) => {
+              const stats = state.stats.get(c.id);
+              return stats ? [{ name: c.name, cpuPercent: stats.cpuPercent, memoryBytes: stats.memoryBytes }] : [];
+            })
+          : undefined,
     };
   }
 }

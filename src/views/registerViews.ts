@@ -22,7 +22,13 @@ export interface ViewSettings {
   cassandra(): { contactPoints: string[]; localDataCenter: string };
 }
 
-export function registerViews(context: vscode.ExtensionContext, containers: ContainersModel, uiUrlOf: UiUrlOf, settings: ViewSettings, log: vscode.LogOutputChannel): ArchlabViews {
+export function registerViews(
+  context: vscode.ExtensionContext,
+  containers: ContainersModel,
+  uiUrlOf: UiUrlOf,
+  settings: ViewSettings,
+  log: vscode.LogOutputChannel,
+): ArchlabViews {
   const containersTree = new ContainersTreeProvider(containers, uiUrlOf);
   const containersView = vscode.window.createTreeView(VIEW_IDS.containers, { treeDataProvider: containersTree });
   // Docker is first contacted when the view shows (or a stack command runs), not at activation.
@@ -39,6 +45,10 @@ export function registerViews(context: vscode.ExtensionContext, containers: Cont
 
   const topics = registerTopicsView(context, containers, () => settings.kafkaServers(), log);
   const cassandra = registerCassandraView(context, containers, () => settings.cassandra());
-  const refreshers: Record<ViewName, () => void> = { containers: () => containersTree.refresh(), topics: () => topics.tree.refresh(), cassandra: () => cassandra.tree.refresh() };
+  const refreshers: Record<ViewName, () => void> = {
+    containers: () => containersTree.refresh(),
+    topics: () => topics.tree.refresh(),
+    cassandra: () => cassandra.tree.refresh(),
+  };
   return { refresh: (view) => refreshers[view](), topics, cassandra };
 }

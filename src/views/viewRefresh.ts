@@ -11,7 +11,12 @@ export function whileVisible(view: vscode.TreeView<unknown>, intervalMs: number,
   };
   const subscription = view.onDidChangeVisibility(schedule);
   schedule();
-  return { dispose: () => { clearInterval(timer); subscription.dispose(); } };
+  return {
+    dispose: () => {
+      clearInterval(timer);
+      subscription.dispose();
+    },
+  };
 }
 
 /** Calls `refresh` when a stack starting or stopping changes the set of clusters a view shows. */

@@ -14,11 +14,12 @@ describe('test bed: Cassandra node (real, 5.0)', function () {
   this.timeout(240_000);
   const info = requireService('cassandra');
   const keyspace = `smoke_${Date.now()}_${process.pid}`;
-  const newClient = () => new Client({
-    contactPoints: [info.contactPoint],
-    localDataCenter: info.localDataCenter,
-    socketOptions: { connectTimeout: 5000, readTimeout: 20_000 },
-  });
+  const newClient = () =>
+    new Client({
+      contactPoints: [info.contactPoint],
+      localDataCenter: info.localDataCenter,
+      socketOptions: { connectTimeout: 5000, readTimeout: 20_000 },
+    });
   let client: Client;
 
   before(async () => {
@@ -42,7 +43,10 @@ describe('test bed: Cassandra node (real, 5.0)', function () {
     await client.execute(`CREATE KEYSPACE ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
     await client.execute(`CREATE TABLE ${keyspace}.snack_counts (item text, minute timestamp, count bigint, PRIMARY KEY (item, minute))`);
     const tables = await client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [keyspace], { prepare: true });
-    assert.deepEqual(tables.rows.map((r) => r.get('table_name')), ['snack_counts']);
+    assert.deepEqual(
+      tables.rows.map((r) => r.get('table_name')),
+      ['snack_counts'],
+    );
     const ks = (await client.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [keyspace], { prepare: true })).first();
     assert.equal(ks.get('replication').class, 'org.apache.cassandra.locator.SimpleStrategy');
     assert.equal(ks.get('replication').replication_factor, '1');
@@ -51,18 +55,27 @@ describe('test bed: Cassandra node (real, 5.0)', function () {
   it('reads back exactly the rows it wrote', async () => {
     const items = ['Crisps', 'Chocolate bar', 'Gummy bears', 'Pretzels'];
     const base = Date.UTC(2025, 0, 1, 12, 0, 0);
-    const written = items.flatMap((item, i) => Array.from({ length: 5 }, (_, m) => ({
-      item, minute: new Date(base + m * 60_000), count: types.Long.fromNumber(i * 1000 + m * 7 + 1),
-    })));
+    const written = items.flatMap((item, i) =>
+      Array.from({ length: 5 }, (_, m) => ({
+        item,
+        minute: new Date(base + m * 60_000),
+        count: types.Long.fromNumber(i * 1000 + m * 7 + 1),
+      })),
+    );
     const insert = `INSERT INTO ${keyspace}.snack_counts (item, minute, count) VALUES (?, ?, ?)`;
     for (const row of written) await client.execute(insert, [row.item, row.minute, row.count], { prepare: true, consistency: types.consistencies.localQuorum });
 
     const read = (await client.execute(`SELECT item, minute, count FROM ${keyspace}.snack_counts`, [], { consistency: types.consistencies.localQuorum })).rows
-      .map((r) => `${r.get('item')}|${(r.get('minute') as Date).toISOString()}|${r.get('count').toString()}`).sort();
+      .map((r) => `${r.get('item')}|${(r.get('minute') as Date).toISOString()}|${r.get('count').toString()}`)
+      .sort();
     const expected = written.map((r) => `${r.item}|${r.minute.toISOString()}|${r.count.toString()}`).sort();
     assert.deepEqual(read, expected);
 
-    const one = (await client.execute(`SELECT count FROM ${keyspace}.snack_counts WHERE item = ? AND minute = ?`, ['Pretzels', new Date(base + 4 * 60_000)], { prepare: true })).first();
+    const one = (
+      await client.execute(`SELECT count FROM ${keyspace}.snack_counts WHERE item = ? AND minute = ?`, ['Pretzels', new Date(base + 4 * 60_000)], {
+        prepare: true,
+      })
+    ).first();
     assert.equal(one.get('count').toNumber(), 3 * 1000 + 4 * 7 + 1);
   });
 

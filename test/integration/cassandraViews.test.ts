@@ -20,7 +20,12 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
     for (const [item, count] of Object.entries(values)) {
       await client.execute(`INSERT INTO ${keyspace}.view_counts ("view", version, item, count) VALUES (?, ?, ?, ?)`, [view, version, item, count]);
     }
-    await client.execute(`UPDATE ${keyspace}.view_counts SET offsets = ?, invalid = ?, updated_at = toTimestamp(now()) WHERE "view" = ? AND version = ?`, [offsets, invalid, view, version]);
+    await client.execute(`UPDATE ${keyspace}.view_counts SET offsets = ?, invalid = ?, updated_at = toTimestamp(now()) WHERE "view" = ? AND version = ?`, [
+      offsets,
+      invalid,
+      view,
+      version,
+    ]);
   };
 
   before(async () => {
@@ -28,11 +33,22 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
     await writeView('validation', 0, counts(100), { 0: 400, 1: 410, 2: 420 }, 7);
     await writeView('batch', 1, counts(10), { 0: 100, 1: 100, 2: 100 });
     await writeView('batch', 2, counts(50), { 0: 300, 1: 300, 2: 300 });
-    await client.execute(`INSERT INTO ${keyspace}.view_pointer ("view", version, cutoff, bucket_size, published_at) VALUES ('batch', 2, ?, 100, toTimestamp(now()))`, [{ 0: 300, 1: 300, 2: 300 }]);
+    await client.execute(
+      `INSERT INTO ${keyspace}.view_pointer ("view", version, cutoff, bucket_size, published_at) VALUES ('batch', 2, ?, 100, toTimestamp(now()))`,
+      [{ 0: 300, 1: 300, 2: 300 }],
+    );
     // Speed buckets: bucket 2 (offsets 200–299) is before the cut-off and must not count; 3 and 4 are after it.
     for (const partition of [0, 1, 2]) {
-      for (const [bucket, count] of [[2, 1000], [3, 2], [4, 1]]) {
-        await client.execute(`INSERT INTO ${keyspace}.speed_buckets (kafka_partition, bucket, item, count) VALUES (?, ?, 'twix', ?)`, [partition, bucket, count]);
+      for (const [bucket, count] of [
+        [2, 1000],
+        [3, 2],
+        [4, 1],
+      ]) {
+        await client.execute(`INSERT INTO ${keyspace}.speed_buckets (kafka_partition, bucket, item, count) VALUES (?, ?, 'twix', ?)`, [
+          partition,
+          bucket,
+          count,
+        ]);
       }
       await client.execute(`UPDATE ${keyspace}.speed_buckets SET next_offset = 450 WHERE kafka_partition = ?`, [partition]);
     }
@@ -50,7 +66,10 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
     assert.ok((await client.keyspaces()).includes(keyspace));
     assert.ok(!(await client.keyspaces()).includes('system_schema'), 'system keyspaces hidden by default');
     const tables = await client.tables(keyspace);
-    assert.deepEqual(tables.map((t) => t.name), ['job_status', 'speed_buckets', 'view_counts', 'view_pointer']);
+    assert.deepEqual(
+      tables.map((t) => t.name),
+      ['job_status', 'speed_buckets', 'view_counts', 'view_pointer'],
+    );
     const viewCounts = tables.find((t) => t.name === 'view_counts')!;
     assert.deepEqual(viewCounts.partitionKeys, ['view', 'version']);
     assert.deepEqual(viewCounts.clusteringKeys, ['item']);
@@ -74,7 +93,8 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
     await reader.readAll();
     const before = reader.stats.rowsRead;
     for (let bucket = 0; bucket < 2; bucket += 1) {
-      for (const item of SNACKS) await client.execute(`INSERT INTO ${keyspace}.speed_buckets (kafka_partition, bucket, item, count) VALUES (0, ?, ?, 5)`, [bucket, item]);
+      for (const item of SNACKS)
+        await client.execute(`INSERT INTO ${keyspace}.speed_buckets (kafka_partition, bucket, item, count) VALUES (0, ?, ?, 5)`, [bucket, item]);
     }
     await reader.readAll();
     assert.equal(reader.stats.rowsRead, before);
@@ -90,28 +110,40 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
   });
 
   it('bad CQL gives a readable error, not a crash', async () => {
-    const syntax = await client.execute('SELEC * FROM nowhere').then(() => undefined, (e: unknown) => e);
+    const syntax = await client.execute('SELEC * FROM nowhere').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(syntax instanceof CassandraClientError);
     assert.equal(syntax.kind, 'syntax');
     assert.match(syntax.message, /^CQL syntax error: /);
-    const invalid = await client.execute(`SELECT * FROM ${keyspace}.no_such_table`).then(() => undefined, (e: unknown) => e);
+    const invalid = await client.execute(`SELECT * FROM ${keyspace}.no_such_table`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(invalid instanceof CassandraClientError);
     assert.equal(invalid.kind, 'invalid');
     assert.match(invalid.message, /no_such_table/);
   });
 
   it('Cassandra down gives an "unreachable" error that says what to do; it works again once the node is back', async () => {
-    const control = [...(cassandra.extra?.control as string[] | undefined) ?? []];
+    const control = [...((cassandra.extra?.control as string[] | undefined) ?? [])];
     assert.ok(control.length > 0, 'the test bed exposes a control command for the node');
     const offline = new DriverCassandraClient({ contactPoints: ['127.0.0.1:1'], localDataCenter: 'datacenter1', queryTimeoutMs: 2000 });
-    const error = await offline.execute('SELECT now() FROM system.local').then(() => undefined, (e: unknown) => e);
+    const error = await offline.execute('SELECT now() FROM system.local').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await offline.close();
     assert.ok(error instanceof CassandraClientError);
     assert.equal(error.kind, 'unreachable');
     assert.match(error.message, /Cassandra is not reachable at 127\.0\.0\.1:1.*Is the stack running\?/);
     execFileSync(control[0], [...control.slice(1), 'node-stop'], { stdio: 'ignore', env: process.env });
     try {
-      const down = await client.execute('SELECT release_version FROM system.local').then(() => undefined, (e: unknown) => e);
+      const down = await client.execute('SELECT release_version FROM system.local').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(down instanceof CassandraClientError, `expected an error while the node is down, got ${String(down)}`);
       assert.ok(['unreachable', 'timeout'].includes(down.kind), down.kind);
     } finally {

@@ -19,12 +19,16 @@ function socketOf(host: string): string {
 
 function httpGet(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', timeout: 5_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/', timeout: 5_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -60,7 +64,10 @@ describe('test bed: Docker engine + compose v2 (real)', function () {
     try {
       await compose('up', '-d', '--wait', '--build');
     } catch (error) {
-      const logs = await compose('logs', '--no-color').then((r) => r.stdout, () => '');
+      const logs = await compose('logs', '--no-color').then(
+        (r) => r.stdout,
+        () => '',
+      );
       throw new Error(`${(error as Error).message}\n--- compose logs ---\n${logs}`);
     }
     const containers = await projectContainers();
@@ -92,11 +99,20 @@ describe('test bed: Docker engine + compose v2 (real)', function () {
     await compose('down', '-v', '--rmi', 'local', '--timeout', '5');
     assert.deepEqual(await projectContainers(), []);
     const images = await docker.listImages({ filters: { reference: [`${project}-*`] } });
-    assert.deepEqual(images.map((i) => i.RepoTags), []);
+    assert.deepEqual(
+      images.map((i) => i.RepoTags),
+      [],
+    );
     const networks = await docker.listNetworks({ filters: { label: [label] } });
-    assert.deepEqual(networks.map((n) => n.Name), []);
+    assert.deepEqual(
+      networks.map((n) => n.Name),
+      [],
+    );
     const { Volumes: volumes } = await docker.listVolumes({ filters: { label: [label] } });
-    assert.deepEqual((volumes ?? []).map((v) => v.Name), []);
+    assert.deepEqual(
+      (volumes ?? []).map((v) => v.Name),
+      [],
+    );
   });
 
   it('goes away with stopDaemon and comes back with startDaemon (same data)', async () => {

@@ -24,7 +24,9 @@ describe('data generator (worker + controller) against a real broker', function 
   const run = `${Date.now().toString(36)}${process.pid}`;
   const kafka = new Kafka({ clientId: 'archlab-test-readback', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const unhandled: unknown[] = [];
-  const trap = (reason: unknown) => { unhandled.push(reason); };
+  const trap = (reason: unknown) => {
+    unhandled.push(reason);
+  };
   const controllers: GeneratorController[] = [];
   const topics: string[] = [];
   const logs: KafkaLogEntry[] = [];
@@ -40,7 +42,9 @@ describe('data generator (worker + controller) against a real broker', function 
     return t;
   }
 
-  before(() => { process.on('unhandledRejection', trap); });
+  before(() => {
+    process.on('unhandledRejection', trap);
+  });
   after(async () => {
     await Promise.all(controllers.map((c) => c.dispose()));
     const admin = kafka.admin();
@@ -71,7 +75,7 @@ describe('data generator (worker + controller) against a real broker', function 
     console.log(`      100,000 events at ${Math.round(final.averageRate)} events/s`);
   });
 
-  it('produces the same sequence for the same seed (each partition holds the seed\'s events in order)', async () => {
+  it("produces the same sequence for the same seed (each partition holds the seed's events in order)", async () => {
     const options = { eventsPerSecond: 0, seed: 12345, runId: 'repro', maxEvents: 3000, fixedClock: { startMs: Date.UTC(2026, 0, 1), msPerPurchase: 250 } };
     const [t1, t2] = [topic('same-1'), topic('same-2')];
     for (const t of [t1, t2]) {
@@ -84,7 +88,11 @@ describe('data generator (worker + controller) against a real broker', function 
     assert.deepEqual(first, second);
     // ... and it is the core generator's sequence, split by Kafka's key partitioner.
     const reference = new EventGenerator({ seed: 12345, runId: 'repro', clock: steppedClock(Date.UTC(2026, 0, 1), 250) }).take(3000);
-    const expected = new Map<number, string[]>([[0, []], [1, []], [2, []]]);
+    const expected = new Map<number, string[]>([
+      [0, []],
+      [1, []],
+      [2, []],
+    ]);
     for (const event of reference) expected.get(partitionForKey(event.snack_automat_id, 3))!.push(serializeEvent(event));
     assert.deepEqual(first, expected);
   });
@@ -138,7 +146,11 @@ describe('data generator (worker + controller) against a real broker', function 
     const t = topic('pause');
     const generator = controller();
     await generator.start({
-      brokers: [bootstrap], topic: t, eventsPerSecond: 5000, seed: 5, tuning: { retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 400 } },
+      brokers: [bootstrap],
+      topic: t,
+      eventsPerSecond: 5000,
+      seed: 5,
+      tuning: { retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 400 } },
     });
     await waitFor(generator, (s) => s.acked > 5000, 30_000);
     await exec(node, [controlScript, 'kill-broker']);
@@ -181,7 +193,9 @@ describe('data generator (worker + controller) against a real broker', function 
         .then(() => console.log('started'), (e) => { console.error(e.message); process.exit(1); });`;
     const host = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
-      host.stdout.on('data', (d: Buffer) => { if (d.toString().includes('started')) resolve(); });
+      host.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('started')) resolve();
+      });
       host.on('exit', (code) => reject(new Error(`host exited with ${code}`)));
     });
     const children = childrenOf(host.pid!);
@@ -204,7 +218,10 @@ describe('data generator (worker + controller) against a real broker', function 
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     assert.equal(generator.status().state, 'failed');
     assert.equal(generator.active, false);
-    await assert.rejects(generator.start({ brokers: [bootstrap], topic: topic('bad'), eventsPerSecond: -1, seed: 1 }), (e: KafkaClientError) => e.kind === 'invalid-request');
+    await assert.rejects(
+      generator.start({ brokers: [bootstrap], topic: topic('bad'), eventsPerSecond: -1, seed: 1 }),
+      (e: KafkaClientError) => e.kind === 'invalid-request',
+    );
     const t = topic('again');
     await generator.start({ brokers: [bootstrap], topic: t, eventsPerSecond: 0, seed: 1, maxEvents: 500, partitions: 2 });
     await assert.rejects(generator.start({ brokers: [bootstrap], topic: t, eventsPerSecond: 0, seed: 1 }), /already/);
@@ -228,14 +245,18 @@ describe('data generator (worker + controller) against a real broker', function 
 
 /** Pids whose parent is `pid` (Linux /proc). */
 function childrenOf(pid: number): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-    } catch {
-      return false;
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    });
 }
 
 function isAlive(pid: number): boolean {
@@ -304,18 +325,20 @@ async function readAll(kafka: Kafka, topic: string): Promise<Map<number, string[
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`read ${count} of ${expected} messages of ${topic}`)), 120_000);
-      consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const values = result.get(batch.partition)!;
-          for (const m of batch.messages) values.push(m.value!.toString());
-          count += batch.messages.length;
-          if (count >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const values = result.get(batch.partition)!;
+            for (const m of batch.messages) values.push(m.value!.toString());
+            count += batch.messages.length;
+            if (count >= expected) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
     await sleep(300); // anything past the end offsets would be a bug: give it a chance to show up
   } finally {

@@ -13,7 +13,9 @@ function request(url: string, method: string, body?: string): Promise<{ status: 
     const req = http.request(url, { method, timeout: 10_000 }, (res) => {
       let text = '';
       res.setEncoding('utf8');
-      res.on('data', (d: string) => { text += d; });
+      res.on('data', (d: string) => {
+        text += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));

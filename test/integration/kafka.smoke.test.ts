@@ -32,7 +32,10 @@ describe('test bed: Kafka broker (real, KRaft)', function () {
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     assert.equal(topics.length, 1);
     assert.deepEqual(topics[0].partitions.map((p) => p.partitionId).sort(), [0, 1, 2]);
-    assert.ok(topics[0].partitions.every((p) => p.leader === 1), 'every partition has broker 1 as leader');
+    assert.ok(
+      topics[0].partitions.every((p) => p.leader === 1),
+      'every partition has broker 1 as leader',
+    );
     assert.ok((await admin.listTopics()).includes(topic));
   });
 
@@ -75,8 +78,21 @@ describe('test bed: Kafka broker (real, KRaft)', function () {
 
   it('runs kafka-producer-perf-test (ProducerPerformance) from the same artifacts', async () => {
     const [java, ...args] = info.perfTest;
-    const { stdout } = await exec(java, [...args, '--topic', `smoke-perf-${run}`, '--num-records', '5000', '--record-size', '200',
-      '--throughput', '-1', '--bootstrap-server', info.bootstrap, '--command-property', 'acks=all']);
+    const { stdout } = await exec(java, [
+      ...args,
+      '--topic',
+      `smoke-perf-${run}`,
+      '--num-records',
+      '5000',
+      '--record-size',
+      '200',
+      '--throughput',
+      '-1',
+      '--bootstrap-server',
+      info.bootstrap,
+      '--command-property',
+      'acks=all',
+    ]);
     const final = /(\d+) records sent, ([\d.]+) records\/sec/.exec(stdout);
     assert.ok(final, `no summary line in:\n${stdout}`);
     assert.equal(Number(final[1]), 5000);
@@ -116,12 +132,17 @@ async function consumeAll(kafka: Kafka, topic: string, groupId: string, count: n
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only ${received.length}/${count} messages consumed from ${topic}`)), 60_000);
-      consumer.run({
-        eachMessage: async ({ message }) => {
-          received.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
-          if (received.length >= count) { clearTimeout(timer); resolve(); }
-        },
-      }).catch(reject);
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            received.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+            if (received.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
     await new Promise((r) => setTimeout(r, 300)); // anything beyond `count` would be a duplicate: let it arrive
   } finally {

@@ -4,11 +4,25 @@ import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import { promisify } from 'node:util';
 import {
-  KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSRequestTimeoutError, Kafka, logLevel, type KafkaJSRequestTimeoutErrorMetadata,
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+  Kafka,
+  logLevel,
+  type KafkaJSRequestTimeoutErrorMetadata,
 } from 'kafkajs';
 import {
-  clusterKey, createKafkaAdmin, createKafkaClientRegistry, isKafkaClientError, KafkaClientError, KafkaClientRegistry, toKafkaClientError,
-  type KafkaAdminClient, type KafkaLogEntry,
+  clusterKey,
+  createKafkaAdmin,
+  createKafkaClientRegistry,
+  isKafkaClientError,
+  KafkaClientError,
+  KafkaClientRegistry,
+  toKafkaClientError,
+  type KafkaAdminClient,
+  type KafkaLogEntry,
 } from '../../src/clients/kafka';
 import { requireService } from '../support/testbed';
 
@@ -28,7 +42,9 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
   const initGroup = `ka-${run}-init`;
   const kafka = new Kafka({ clientId: 'archlab-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const unhandled: unknown[] = [];
-  const trap = (reason: unknown) => { unhandled.push(reason); };
+  const trap = (reason: unknown) => {
+    unhandled.push(reason);
+  };
   let client: KafkaAdminClient;
   const logs: KafkaLogEntry[] = [];
   /** Messages of topic A: value, timestamp, partition chosen by key. */
@@ -39,7 +55,14 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     client = createKafkaAdmin({ brokers: [bootstrap], clientId: 'archlab-test-admin' }, { logger: (e) => logs.push(e), logLevel: 'warn' });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topicA, numPartitions: 3 }, { topic: topicB, numPartitions: 1 }, { topic: topicC, numPartitions: 2 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topicA, numPartitions: 3 },
+        { topic: topicB, numPartitions: 1 },
+        { topic: topicC, numPartitions: 2 },
+      ],
+    });
     await admin.disconnect();
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
@@ -83,8 +106,15 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
       { name: topicB, internal: false, partitionCount: 1 },
       { name: topicC, internal: false, partitionCount: 2 },
     ]);
-    assert.ok(visible.every((t) => !t.internal && !t.name.startsWith('_')), 'internal topics hidden by default');
-    assert.deepEqual(visible.map((t) => t.name), [...visible.map((t) => t.name)].sort(), 'sorted by name');
+    assert.ok(
+      visible.every((t) => !t.internal && !t.name.startsWith('_')),
+      'internal topics hidden by default',
+    );
+    assert.deepEqual(
+      visible.map((t) => t.name),
+      [...visible.map((t) => t.name)].sort(),
+      'sorted by name',
+    );
     const all = await client.listTopics({ includeInternal: true });
     const offsets = all.find((t) => t.name === '__consumer_offsets');
     assert.ok(offsets, 'includeInternal shows __consumer_offsets');
@@ -96,7 +126,10 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     const details = await client.describeTopic(topicA);
     assert.equal(details.name, topicA);
     assert.equal(details.internal, false);
-    assert.deepEqual(details.partitions.map((p) => p.partition), [0, 1, 2]);
+    assert.deepEqual(
+      details.partitions.map((p) => p.partition),
+      [0, 1, 2],
+    );
     for (const p of details.partitions) {
       assert.equal(p.leader, 1);
       assert.deepEqual(p.replicas, [1]);
@@ -104,7 +137,10 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
       assert.equal(p.startOffset, 0n);
       assert.equal(typeof p.endOffset, 'bigint');
     }
-    assert.equal(details.partitions.reduce((s, p) => s + p.endOffset, 0n), 40n);
+    assert.equal(
+      details.partitions.reduce((s, p) => s + p.endOffset, 0n),
+      40n,
+    );
     assert.equal(details.messageCount, 40n);
     const empty = await client.describeTopic(topicC);
     assert.equal(empty.messageCount, 0n);
@@ -112,21 +148,32 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
 
   it('reads end offsets of many topics at once, leaving out topics that do not exist', async () => {
     const ends = await client.endOffsets([topicA, topicB, topicC, `ka-${run}-missing`]);
-    assert.deepEqual([...ends.entries()].sort(), [[topicA, 40n], [topicB, 5n], [topicC, 0n]]);
+    assert.deepEqual([...ends.entries()].sort(), [
+      [topicA, 40n],
+      [topicB, 5n],
+      [topicC, 0n],
+    ]);
     assert.deepEqual(await client.endOffsets([]), new Map());
   });
 
-  it('reports a consumer group\'s state and its exact lag per partition', async () => {
+  it("reports a consumer group's state and its exact lag per partition", async () => {
     const details = await client.describeTopic(topicA);
     const end = new Map(details.partitions.map((p) => [p.partition, p.endOffset]));
     const withMessages = details.partitions.filter((p) => p.endOffset >= 2n).map((p) => p.partition);
     assert.ok(withMessages.length >= 2, 'keys spread over partitions');
     const [p1, p2] = withMessages;
     // Produced N = 40; committed: 1 on p1, everything on p2, nothing on the third partition.
-    const committed = new Map([[p1, 1n], [p2, end.get(p2)!]]);
+    const committed = new Map([
+      [p1, 1n],
+      [p2, end.get(p2)!],
+    ]);
     const setup = kafka.admin();
     await setup.connect();
-    await setup.setOffsets({ groupId: lagGroup, topic: topicA, partitions: [...committed].map(([partition, offset]) => ({ partition, offset: String(offset) })) });
+    await setup.setOffsets({
+      groupId: lagGroup,
+      topic: topicA,
+      partitions: [...committed].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+    });
     await setup.disconnect();
     const lag = await client.consumerGroupLag(lagGroup);
     assert.equal(lag.groupId, lagGroup);
@@ -146,7 +193,11 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     await consumer.subscribe({ topics: [topicB], fromBeginning: true });
     let seen = 0;
     const consumed = new Promise<void>((resolve) => {
-      void consumer.run({ eachMessage: async () => { if (++seen === 5) resolve(); } });
+      void consumer.run({
+        eachMessage: async () => {
+          if (++seen === 5) resolve();
+        },
+      });
     });
     await consumed;
     await consumer.commitOffsets([{ topic: topicB, partition: 0, offset: '5' }]);
@@ -167,8 +218,14 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
 
   it('peeks the latest N messages across partitions, newest last, with JSON parsed, and leaves no group behind', async () => {
     const latest = await client.peekLatest(topicA, 10);
-    assert.deepEqual(latest.map((m) => m.value), producedA.slice(-10).map((m) => m.value));
-    assert.deepEqual(latest.map((m) => m.timestamp.getTime()), producedA.slice(-10).map((m) => m.timestamp));
+    assert.deepEqual(
+      latest.map((m) => m.value),
+      producedA.slice(-10).map((m) => m.value),
+    );
+    assert.deepEqual(
+      latest.map((m) => m.timestamp.getTime()),
+      producedA.slice(-10).map((m) => m.timestamp),
+    );
     for (const m of latest) {
       assert.equal(m.topic, topicA);
       assert.equal(typeof m.offset, 'bigint');
@@ -180,7 +237,11 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     assert.deepEqual(await client.peekLatest(topicC, 5), []);
     await assert.rejects(client.peekLatest(topicA, 0), (e: KafkaClientError) => e.kind === 'invalid-request');
     const groups = await client.listConsumerGroups();
-    assert.deepEqual(groups.filter((g) => g.groupId.startsWith('archlab-peek-')), [], 'peek groups are deleted');
+    assert.deepEqual(
+      groups.filter((g) => g.groupId.startsWith('archlab-peek-')),
+      [],
+      'peek groups are deleted',
+    );
   });
 
   it('produces a message and reads it back', async () => {
@@ -204,7 +265,10 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
   it('creates and deletes topics, with clear errors for existing and missing ones', async () => {
     const name = `ka-${run}-created`;
     await client.createTopic({ name, partitions: 4, config: { 'retention.ms': '3600000' } });
-    assert.deepEqual((await client.listTopics()).find((t) => t.name === name), { name, internal: false, partitionCount: 4 });
+    assert.deepEqual(
+      (await client.listTopics()).find((t) => t.name === name),
+      { name, internal: false, partitionCount: 4 },
+    );
     await assert.rejects(client.createTopic({ name, partitions: 1 }), (e: KafkaClientError) => {
       assert.equal(e.kind, 'topic-exists');
       assert.match(e.message, /already exists/);
@@ -212,7 +276,10 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     });
     await client.produce(name, { value: 'x' });
     await client.deleteTopic(name);
-    assert.equal((await client.listTopics()).some((t) => t.name === name), false);
+    assert.equal(
+      (await client.listTopics()).some((t) => t.name === name),
+      false,
+    );
     await assert.rejects(client.deleteTopic(name), (e: KafkaClientError) => e.kind === 'topic-not-found');
     await assert.rejects(client.describeTopic(name), (e: KafkaClientError) => e.kind === 'topic-not-found' && e.message.includes(name));
     await assert.rejects(client.createTopic({ name: 'bad name!', partitions: 1 }), (e: KafkaClientError) => e.kind === 'invalid-request');
@@ -245,8 +312,16 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     try {
       // Whatever needs a connection to the advertised broker fails with the explanation; metadata alone may pass.
       const isTrap = (e: unknown) => e instanceof KafkaClientError && e.kind === 'advertised-listener';
-      const cluster = await trapped.describeCluster().catch((e: unknown) => { assert.ok(isTrap(e), String(e)); return undefined; });
-      if (cluster) assert.deepEqual(cluster.brokers.map((b) => `${b.host}:${b.port}`), [`127.0.0.1:${deadPort}`], 'the proxy advertises a dead address');
+      const cluster = await trapped.describeCluster().catch((e: unknown) => {
+        assert.ok(isTrap(e), String(e));
+        return undefined;
+      });
+      if (cluster)
+        assert.deepEqual(
+          cluster.brokers.map((b) => `${b.host}:${b.port}`),
+          [`127.0.0.1:${deadPort}`],
+          'the proxy advertises a dead address',
+        );
       await assert.rejects(trapped.describeTopic(topicA), (e: unknown) => {
         assert.ok(e instanceof KafkaClientError);
         assert.equal(e.kind, 'advertised-listener');
@@ -277,13 +352,19 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
     const topics = await client.listTopics();
     assert.ok(topics.some((t) => t.name === topicA));
     assert.equal((await client.describeTopic(topicA)).messageCount, 40n);
-    assert.deepEqual((await client.peekLatest(topicA, 2)).map((m) => m.value), producedA.slice(-2).map((m) => m.value));
+    assert.deepEqual(
+      (await client.peekLatest(topicA, 2)).map((m) => m.value),
+      producedA.slice(-2).map((m) => m.value),
+    );
   });
 
-  it('routes the library\'s log lines to the given logger, never to the console', async () => {
+  it("routes the library's log lines to the given logger, never to the console", async () => {
     const original = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
     const printed: unknown[] = [];
-    for (const name of Object.keys(original) as (keyof typeof original)[]) console[name] = (...args: unknown[]) => { printed.push(args); };
+    for (const name of Object.keys(original) as (keyof typeof original)[])
+      console[name] = (...args: unknown[]) => {
+        printed.push(args);
+      };
     const entries: KafkaLogEntry[] = [];
     try {
       const port = await closedPort();
@@ -297,13 +378,19 @@ describe('Kafka client (src/clients/kafka) against a real broker', function () {
       Object.assign(console, original);
     }
     assert.deepEqual(printed, []);
-    assert.ok(entries.some((e) => e.level === 'error' && /ECONNREFUSED|Connection/.test(e.message + JSON.stringify(e.extra))), JSON.stringify(entries.slice(0, 3)));
+    assert.ok(
+      entries.some((e) => e.level === 'error' && /ECONNREFUSED|Connection/.test(e.message + JSON.stringify(e.extra))),
+      JSON.stringify(entries.slice(0, 3)),
+    );
     for (const e of entries) assert.ok(['error', 'warn', 'info', 'debug'].includes(e.level) && typeof e.namespace === 'string');
   });
 
   it('keeps one client per cluster in the registry, created on demand, closed on dispose', async () => {
     const made: string[] = [];
-    const registry = new KafkaClientRegistry((connection) => { made.push(connection.brokers.join(',')); return createKafkaAdmin(connection); });
+    const registry = new KafkaClientRegistry((connection) => {
+      made.push(connection.brokers.join(','));
+      return createKafkaAdmin(connection);
+    });
     const a = registry.get({ brokers: [bootstrap, '127.0.0.1:1'] });
     const b = registry.get({ brokers: [' 127.0.0.1:1', bootstrap] });
     assert.equal(a, b);
@@ -327,15 +414,30 @@ describe('Kafka client: kafkajs errors → KafkaClientError kinds', () => {
   const brokers = ['localhost:19092'];
 
   it('tells the advertised-listener trap from an unreachable bootstrap by the failing address', () => {
-    const trap = toKafkaClientError(new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection error: getaddrinfo ENOTFOUND kafka', { broker: 'kafka:9092', code: 'ENOTFOUND' }), { retryCount: 2, retryTime: 100 }), { brokers, operation: 'list topics' });
+    const trap = toKafkaClientError(
+      new KafkaJSNumberOfRetriesExceeded(
+        new KafkaJSConnectionError('Connection error: getaddrinfo ENOTFOUND kafka', { broker: 'kafka:9092', code: 'ENOTFOUND' }),
+        { retryCount: 2, retryTime: 100 },
+      ),
+      { brokers, operation: 'list topics' },
+    );
     assert.equal(trap.kind, 'advertised-listener');
     assert.match(trap.message, /^Could not list topics: Kafka answered at localhost:19092, but it tells clients to connect to kafka:9092/);
     assert.match(trap.message, /KAFKA_ADVERTISED_LISTENERS/);
     assert.match(trap.message, /ENOTFOUND/);
-    const down = toKafkaClientError(new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092', { broker: '127.0.0.1:19092', code: 'ECONNREFUSED' }), { retryCount: 2, retryTime: 100 }), { brokers });
+    const down = toKafkaClientError(
+      new KafkaJSNumberOfRetriesExceeded(
+        new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:19092', { broker: '127.0.0.1:19092', code: 'ECONNREFUSED' }),
+        { retryCount: 2, retryTime: 100 },
+      ),
+      { brokers },
+    );
     assert.equal(down.kind, 'unreachable', 'localhost and 127.0.0.1 are the same bootstrap');
     assert.match(down.message, /No Kafka broker answered at localhost:19092 — is the stack running\?/);
-    const unresolved = toKafkaClientError(new KafkaJSConnectionError('Connection error: getaddrinfo ENOTFOUND kafka', { broker: 'kafka:9092', code: 'ENOTFOUND' }), { brokers: ['kafka:9092'] });
+    const unresolved = toKafkaClientError(
+      new KafkaJSConnectionError('Connection error: getaddrinfo ENOTFOUND kafka', { broker: 'kafka:9092', code: 'ENOTFOUND' }),
+      { brokers: ['kafka:9092'] },
+    );
     assert.equal(unresolved.kind, 'unreachable');
     assert.match(unresolved.message, /only resolves inside the Docker network/);
   });
@@ -345,11 +447,17 @@ describe('Kafka client: kafkajs errors → KafkaClientError kinds', () => {
     assert.equal(toKafkaClientError(protocol('UNKNOWN_TOPIC_OR_PARTITION'), { brokers, topic: 't' }).kind, 'topic-not-found');
     // What kafkajs' retrier throws for a non-retriable error: the original as cause.
     const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error;
-    assert.equal(toKafkaClientError(new NonRetriable(protocol('TOPIC_ALREADY_EXISTS'), { cause: protocol('TOPIC_ALREADY_EXISTS') }), { brokers }).kind, 'topic-exists');
+    assert.equal(
+      toKafkaClientError(new NonRetriable(protocol('TOPIC_ALREADY_EXISTS'), { cause: protocol('TOPIC_ALREADY_EXISTS') }), { brokers }).kind,
+      'topic-exists',
+    );
     assert.equal(toKafkaClientError(protocol('INVALID_REPLICATION_FACTOR'), { brokers }).kind, 'invalid-request');
     assert.equal(toKafkaClientError(protocol('LEADER_NOT_AVAILABLE'), { brokers }).kind, 'timeout');
     assert.equal(toKafkaClientError(protocol('SOMETHING_NEW'), { brokers }).kind, 'unknown');
-    const timeout = toKafkaClientError(new KafkaJSRequestTimeoutError('Request Metadata(key: 3, version: 6) timed out', { broker: 'localhost:19092' } as KafkaJSRequestTimeoutErrorMetadata), { brokers, requestTimeoutMs: 10_000 });
+    const timeout = toKafkaClientError(
+      new KafkaJSRequestTimeoutError('Request Metadata(key: 3, version: 6) timed out', { broker: 'localhost:19092' } as KafkaJSRequestTimeoutErrorMetadata),
+      { brokers, requestTimeoutMs: 10_000 },
+    );
     assert.equal(timeout.kind, 'timeout');
     assert.match(timeout.message, /did not answer in time \(10000 ms\)/);
     const already = new KafkaClientError('topic-exists', 'x');
@@ -360,7 +468,10 @@ describe('Kafka client: kafkajs errors → KafkaClientError kinds', () => {
   it('recognises a KafkaClientError from another bundle (its own copy of the class)', () => {
     class OtherCopy extends Error {
       readonly kind = 'unreachable';
-      constructor(message: string) { super(message); this.name = 'KafkaClientError'; }
+      constructor(message: string) {
+        super(message);
+        this.name = 'KafkaClientError';
+      }
     }
     assert.ok(isKafkaClientError(new KafkaClientError('timeout', 'x')));
     assert.ok(isKafkaClientError(new OtherCopy('x')));
@@ -403,17 +514,21 @@ async function advertisingProxy(target: string, advertisedPort: number): Promise
         client.write(frame);
       }
     });
-    const end = () => { client.destroy(); upstream.destroy(); };
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

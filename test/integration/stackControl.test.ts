@@ -68,7 +68,10 @@ describe('stack control on the real Docker engine', function () {
   });
 
   it('models the project from the events stream: health, one-shot, ports on 127.0.0.1, web UI', async () => {
-    await until('both services healthy and init done in the model', () => service('store')?.health === 'healthy' && service('spark-master')?.health === 'healthy' && service('init')?.state === 'exited');
+    await until(
+      'both services healthy and init done in the model',
+      () => service('store')?.health === 'healthy' && service('spark-master')?.health === 'healthy' && service('init')?.state === 'exited',
+    );
     const containers = model.containersOf(project);
     assert.deepEqual(containers.map((c) => c.service).sort(), ['init', 'spark-master', 'store']);
     assert.deepEqual(groupHealth(containers), { healthy: 2, total: 2 }, 'the one-shot init is not counted');
@@ -85,18 +88,22 @@ describe('stack control on the real Docker engine', function () {
   });
 
   it('reads CPU and memory of running containers', async () => {
-    const stats = await until('stats in the model', () => {
-      const state = model.current;
-      return state.kind === 'ready' ? state.stats.get(service('store')!.id) : undefined;
-    }, 30_000);
+    const stats = await until(
+      'stats in the model',
+      () => {
+        const state = model.current;
+        return state.kind === 'ready' ? state.stats.get(service('store')!.id) : undefined;
+      },
+      30_000,
+    );
     assert.ok(stats.memoryBytes > 0);
     assert.equal(stats.memoryLimitBytes, 64 * 1024 * 1024, 'the compose mem_limit');
   });
 
-  it('streams a container\'s logs, history and live lines', async () => {
+  it("streams a container's logs, history and live lines", async () => {
     const history: string[] = [];
     const done = await client.followLogs(service('init')!.id, (line) => history.push(line));
-    await until('the init container\'s output', () => history.includes('schema applied'), 10_000);
+    await until("the init container's output", () => history.includes('schema applied'), 10_000);
     done.dispose();
     const live: string[] = [];
     const following = await client.followLogs(service('store')!.id, (line) => live.push(line), { tail: 0 });
@@ -140,7 +147,10 @@ describe('stack control on the real Docker engine', function () {
     fs.writeFileSync(file, `services:\n  taken:\n    image: local/debian:bookworm\n    command: ["sleep", "infinity"]\n    ports: ["127.0.0.1:${port}:80"]\n`);
     const portTarget = { project: `${project}-port`, file };
     try {
-      const error = await compose.up(portTarget, { dockerCli, waitTimeoutS: 30 }).then(() => undefined, (e: unknown) => e);
+      const error = await compose.up(portTarget, { dockerCli, waitTimeoutS: 30 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof UserFacingError, `expected an actionable error, got ${String(error)}`);
       assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
     } finally {

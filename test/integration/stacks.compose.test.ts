@@ -35,8 +35,10 @@ describe('lab stacks through `docker compose config` (compose v2 of the test bed
   const bed = dockerBed();
 
   async function config(stack: StackName, env: Record<string, string> = {}, extra: string[] = []): Promise<NormalizedProject> {
-    const { stdout } = await exec(bed.cli, ['compose', '--file', composePath(stack), '--profile', '*', ...extra, 'config', '--format', 'json'],
-      { env: { ...bed.env, [GRAFANA_PASSWORD_ENV]: 'not-a-real-password', ...env }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await exec(bed.cli, ['compose', '--file', composePath(stack), '--profile', '*', ...extra, 'config', '--format', 'json'], {
+      env: { ...bed.env, [GRAFANA_PASSWORD_ENV]: 'not-a-real-password', ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return JSON.parse(stdout) as NormalizedProject;
   }
 
@@ -48,11 +50,14 @@ describe('lab stacks through `docker compose config` (compose v2 of the test bed
   for (const name of STACK_NAMES) {
     describe(`${name}: ${STACKS[name].composeFile}`, () => {
       let project: NormalizedProject;
-      before(async () => { project = await config(name); });
+      before(async () => {
+        project = await config(name);
+      });
 
       it('is accepted (`config --quiet` exits 0) and names the project', async () => {
-        await exec(bed.cli, ['compose', '--file', composePath(name), '--profile', '*', 'config', '--quiet'],
-          { env: { ...bed.env, [GRAFANA_PASSWORD_ENV]: 'x' } });
+        await exec(bed.cli, ['compose', '--file', composePath(name), '--profile', '*', 'config', '--quiet'], {
+          env: { ...bed.env, [GRAFANA_PASSWORD_ENV]: 'x' },
+        });
         assert.equal(project.name, STACKS[name].composeProject);
         assert.deepEqual(Object.keys(project.services).sort(), STACKS[name].services.map((s) => s.name).sort());
       });
@@ -70,8 +75,16 @@ describe('lab stacks through `docker compose config` (compose v2 of the test bed
 
       it('keeps Kafka, Cassandra (and HDFS) data in named volumes of the project', () => {
         const volumeOf = (service: string, target: string) => project.services[service].volumes?.find((v) => v.target === target);
-        for (const [service, target] of [['kafka', '/var/lib/kafka/data'], ['cassandra', '/var/lib/cassandra'],
-          ...(name === 'lambda' ? [['namenode', '/data'], ['datanode', '/data']] : [])]) {
+        for (const [service, target] of [
+          ['kafka', '/var/lib/kafka/data'],
+          ['cassandra', '/var/lib/cassandra'],
+          ...(name === 'lambda'
+            ? [
+                ['namenode', '/data'],
+                ['datanode', '/data'],
+              ]
+            : []),
+        ]) {
           const v = volumeOf(service, target);
           assert.equal(v?.type, 'volume', `${service} ${target}`);
           assert.equal(project.volumes?.[v.source]?.name, `${STACKS[name].composeProject}_${v.source}`);
@@ -95,8 +108,9 @@ describe('lab stacks through `docker compose config` (compose v2 of the test bed
       it(`refuses to run without ${GRAFANA_PASSWORD_ENV} (never admin/admin)`, async () => {
         const env = { ...bed.env };
         delete env[GRAFANA_PASSWORD_ENV];
-        await assert.rejects(exec(bed.cli, ['compose', '--file', composePath(name), 'config', '--quiet'], { env }),
-          (error: Error & { stderr?: string }) => new RegExp(GRAFANA_PASSWORD_ENV).test(error.stderr ?? error.message));
+        await assert.rejects(exec(bed.cli, ['compose', '--file', composePath(name), 'config', '--quiet'], { env }), (error: Error & { stderr?: string }) =>
+          new RegExp(GRAFANA_PASSWORD_ENV).test(error.stderr ?? error.message),
+        );
         assert.equal(project.services.grafana.environment?.GF_SECURITY_ADMIN_PASSWORD, 'not-a-real-password');
       });
     });
@@ -111,6 +125,10 @@ describe('lab stacks through `docker compose config` (compose v2 of the test bed
       assert.deepEqual(shared, [], `no shared ${key}`);
     }
     const ports = (p: NormalizedProject) => Object.values(p.services).flatMap((s) => (s.ports ?? []).map((x) => Number(x.published)));
-    assert.deepEqual(ports(lambda).filter((x) => ports(kappa).includes(x)), [], 'no shared host port');
+    assert.deepEqual(
+      ports(lambda).filter((x) => ports(kappa).includes(x)),
+      [],
+      'no shared host port',
+    );
   });
 });

@@ -37,10 +37,17 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
 
   before(async () => {
     await client.connect();
-    const schema = fs.readFileSync(path.join(repoRoot, 'lab-stacks', 'jobs', 'schema.cql'), 'utf8')
-      .split('\n').filter((l) => !l.trim().startsWith('--')).join('\n')
+    const schema = fs
+      .readFileSync(path.join(repoRoot, 'lab-stacks', 'jobs', 'schema.cql'), 'utf8')
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('--'))
+      .join('\n')
       .replace(/\bKEYSPACE IF NOT EXISTS archlab\b/, `KEYSPACE IF NOT EXISTS ${keyspace}`);
-    for (const statement of schema.split(';').map((s) => s.trim()).filter(Boolean)) await client.execute(inTestKeyspace(statement));
+    for (const statement of schema
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      await client.execute(inTestKeyspace(statement));
   });
 
   after(async () => {
@@ -48,8 +55,7 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
     await client.shutdown();
   });
 
-  const counts = (base: number, delta: Record<string, number> = {}) =>
-    Object.fromEntries(SNACKS.map((s, i) => [s, base + i * 10 + (delta[s] ?? 0)]));
+  const counts = (base: number, delta: Record<string, number> = {}) => Object.fromEntries(SNACKS.map((s, i) => [s, base + i * 10 + (delta[s] ?? 0)]));
   const truth = counts(100);
   const validation = counts(100, { twix: -1 });
   const batchOld = counts(40);
@@ -59,15 +65,28 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
 
   async function writeView(view: string, version: number, values: Record<string, number>, offsets: Record<number, number>) {
     for (const [item, count] of Object.entries(values)) {
-      await client.execute(`INSERT INTO ${keyspace}.view_counts ("view", version, item, count, offsets, invalid, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [view, version, item, types.Long.fromNumber(count), Object.fromEntries(Object.entries(offsets).map(([p, o]) => [Number(p), types.Long.fromNumber(o)])),
-          types.Long.fromNumber(3), new Date()], { prepare: true });
+      await client.execute(
+        `INSERT INTO ${keyspace}.view_counts ("view", version, item, count, offsets, invalid, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [
+          view,
+          version,
+          item,
+          types.Long.fromNumber(count),
+          Object.fromEntries(Object.entries(offsets).map(([p, o]) => [Number(p), types.Long.fromNumber(o)])),
+          types.Long.fromNumber(3),
+          new Date(),
+        ],
+        { prepare: true },
+      );
     }
   }
 
   async function writeJob(job: string, state: string, version: number) {
-    await client.execute(`INSERT INTO ${keyspace}.job_status (job, state, version, offsets, cutoff, rows_written, invalid, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [job, state, version, { 0: types.Long.fromNumber(10) }, {}, types.Long.fromNumber(42), types.Long.fromNumber(0), `${job} ok`, new Date()], { prepare: true });
+    await client.execute(
+      `INSERT INTO ${keyspace}.job_status (job, state, version, offsets, cutoff, rows_written, invalid, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [job, state, version, { 0: types.Long.fromNumber(10) }, {}, types.Long.fromNumber(42), types.Long.fromNumber(0), `${job} ok`, new Date()],
+      { prepare: true },
+    );
   }
 
   /** Variables as Grafana resolves them: the first column of the variable query, as text. */
@@ -75,16 +94,22 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
     const values: Record<string, string[]> = {};
     for (const v of dashboard.templating.list) {
       const { columns, rows } = await run(interpolateVariables(variableQuery(v), values));
-      values[v.name] = rows.map((r) => r[columns[0]]).filter((x) => x !== null).map((x) => {
-        assert.equal(typeof x, 'string', `variable ${v.name} returns text (the plugin accepts strings only)`);
-        return x as string;
-      });
+      values[v.name] = rows
+        .map((r) => r[columns[0]])
+        .filter((x) => x !== null)
+        .map((x) => {
+          assert.equal(typeof x, 'string', `variable ${v.name} returns text (the plugin accepts strings only)`);
+          return x as string;
+        });
     }
     return values;
   }
 
   /** A panel's queries, frames grouped by the first column, then Grafana's merge: one row per value of the shared field. */
-  async function panelTable(panel: DashboardPanel, variables: Record<string, string[]>): Promise<{ perTarget: { columns: string[]; rows: Row[] }[]; merged: Row[] }> {
+  async function panelTable(
+    panel: DashboardPanel,
+    variables: Record<string, string[]>,
+  ): Promise<{ perTarget: { columns: string[]; rows: Row[] }[]; merged: Row[] }> {
     const perTarget = [];
     for (const t of panel.targets ?? []) perTarget.push(await run(interpolateVariables(t.target, variables)));
     const key = perTarget.find((t) => t.columns.length)?.columns[0];
@@ -92,7 +117,9 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
     for (const t of perTarget) {
       if (t.columns.length) assert.equal(t.columns[0], key, `${panel.title}: every query groups by ${key}`);
       for (const row of t.rows) {
-        const scalarRow = Object.fromEntries(Object.entries(row).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date));
+        const scalarRow = Object.fromEntries(
+          Object.entries(row).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date),
+        );
         merged.set(row[key as string], { ...(merged.get(row[key as string]) ?? {}), ...scalarRow });
       }
     }
@@ -140,12 +167,21 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
     before(async () => {
       await writeView('batch', 1, batchOld, { 0: 200, 1: 100, 2: 100 });
       await writeView('batch', 2, batchServed, { 0: 300, 1: 300, 2: 200 });
-      await client.execute(`INSERT INTO ${keyspace}.view_pointer ("view", version, cutoff, bucket_size, published_at) VALUES ('batch', 2, {0: 300, 1: 300, 2: 200}, 100, toTimestamp(now()))`);
+      await client.execute(
+        `INSERT INTO ${keyspace}.view_pointer ("view", version, cutoff, bucket_size, published_at) VALUES ('batch', 2, {0: 300, 1: 300, 2: 200}, 100, toTimestamp(now()))`,
+      );
       await writeView('serving', 0, truth, { 0: 500, 1: 400, 2: 380 });
       await writeView('kappa', 1, kappaServed, { 0: 500, 1: 400, 2: 378 });
       await writeView('kappa', 2, kappaReplay, { 0: 100, 1: 50, 2: 20 });
       await client.execute(`INSERT INTO ${keyspace}.view_pointer ("view", version, published_at) VALUES ('kappa', 1, toTimestamp(now()))`);
-      for (const [job, version] of [['speed_layer', 0], ['hdfs_ingest', 0], ['batch_layer', 2], ['validation', 0], ['kappa', 1], ['kappa_replay', 2]] as const) {
+      for (const [job, version] of [
+        ['speed_layer', 0],
+        ['hdfs_ingest', 0],
+        ['batch_layer', 2],
+        ['validation', 0],
+        ['kappa', 1],
+        ['kappa_replay', 2],
+      ] as const) {
         await writeJob(job, 'running', version);
       }
       await writeJob('some_other_job', 'running', 9);
@@ -170,9 +206,15 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
       assert.deepEqual(column(bars.merged, 'batch'), batchServed);
       const totals = await panelTable(panelNamed(d, /^Events counted/), vars);
       const sum = (col: string) => totals.merged.reduce((n, r) => n + (r[col] as number), 0);
-      assert.equal(sum('truth'), Object.values(truth).reduce((a, b) => a + b, 0));
+      assert.equal(
+        sum('truth'),
+        Object.values(truth).reduce((a, b) => a + b, 0),
+      );
       const diff = await panelTable(panelNamed(d, /^Serving − truth/), vars);
-      assert.deepEqual(diff.merged.map((r) => r['serving − truth']), SNACKS.map(() => 0));
+      assert.deepEqual(
+        diff.merged.map((r) => r['serving − truth']),
+        SNACKS.map(() => 0),
+      );
     });
 
     it('lambda: jobs, the served batch version and the freshness of each view', async () => {
@@ -183,10 +225,17 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
       assert.deepEqual(jobs.perTarget[0].columns, ['job', 'state', 'version', 'rows_written', 'invalid', 'detail', 'updated_at']);
       assert.equal(jobs.merged.find((r) => r.job === 'batch_layer')?.version, 2);
       const pointer = await panelTable(panelNamed(d, /^Served batch version$/), vars);
-      assert.deepEqual(pointer.merged.map((r) => [r.view, r.version, r.bucket_size]), [['batch', 2, 100]]);
+      assert.deepEqual(
+        pointer.merged.map((r) => [r.view, r.version, r.bucket_size]),
+        [['batch', 2, 100]],
+      );
       const fresh = await panelTable(panelNamed(d, /^Last update per view$/), vars);
-      assert.deepEqual(fresh.merged.map((r) => [r.view, r.version, r.invalid]).sort(),
-        [['batch', 2, 3], ['serving', 0, 3], ['truth', 0, 3], ['validation', 0, 3]]);
+      assert.deepEqual(fresh.merged.map((r) => [r.view, r.version, r.invalid]).sort(), [
+        ['batch', 2, 3],
+        ['serving', 0, 3],
+        ['truth', 0, 3],
+        ['validation', 0, 3],
+      ]);
       for (const r of fresh.merged) assert.ok(r.updated_at instanceof Date);
     });
 
@@ -201,7 +250,10 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
       assert.deepEqual(column(merged, 'replay'), kappaReplay, 'the replay version 2');
       assert.deepEqual(column(merged, 'kappa − truth'), Object.fromEntries(SNACKS.map((s) => [s, s === 'mars' ? -2 : 0])));
       const diff = await panelTable(panelNamed(d, /^Kappa − truth/), vars);
-      assert.equal(diff.merged.reduce((n, r) => n + (r['kappa − truth'] as number), 0), -2);
+      assert.equal(
+        diff.merged.reduce((n, r) => n + (r['kappa − truth'] as number), 0),
+        -2,
+      );
     });
 
     it('kappa: jobs, the served kappa version and the freshness of each view', async () => {
@@ -210,12 +262,19 @@ describe('Grafana dashboards on real Cassandra with the real schema', function (
       const jobs = await panelTable(panelNamed(d, /^Jobs$/), vars);
       assert.deepEqual(jobs.merged.map((r) => r.job).sort(), ['kappa', 'kappa_replay', 'validation']);
       const pointer = await panelTable(panelNamed(d, /^Served kappa version$/), vars);
-      assert.deepEqual(pointer.merged.map((r) => [r.view, r.version]), [['kappa', 1]]);
+      assert.deepEqual(
+        pointer.merged.map((r) => [r.view, r.version]),
+        [['kappa', 1]],
+      );
       const fresh = await panelTable(panelNamed(d, /^Last update per view$/), vars);
-      assert.deepEqual(fresh.merged.map((r) => [r.view, r.version]).sort(), [['kappa', 1], ['truth', 0], ['validation', 0]]);
+      assert.deepEqual(fresh.merged.map((r) => [r.view, r.version]).sort(), [
+        ['kappa', 1],
+        ['truth', 0],
+        ['validation', 0],
+      ]);
     });
 
-    it('every query of both dashboards reads one partition: Cassandra\'s own trace shows no range scan', async () => {
+    it("every query of both dashboards reads one partition: Cassandra's own trace shows no range scan", async () => {
       for (const stack of STACK_NAMES as StackName[]) {
         const d = loadDashboard(stack);
         const vars = await resolveVariables(d);

@@ -37,8 +37,14 @@ const EVENTS = SNACKS.reduce((n, _, i) => n + i + 1, 0);
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -58,18 +64,30 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     try {
       return await exec(bed.cli, composeArgs(stack, args), { env: composeEnv, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
     } catch (error) {
-      const logs = await exec(bed.cli, composeArgs(stack, ['logs', '--no-color', '--tail', '40']), { env: composeEnv, maxBuffer: 64 * 1024 * 1024 })
-        .then((r) => r.stdout, () => '');
+      const logs = await exec(bed.cli, composeArgs(stack, ['logs', '--no-color', '--tail', '40']), { env: composeEnv, maxBuffer: 64 * 1024 * 1024 }).then(
+        (r) => r.stdout,
+        () => '',
+      );
       throw new Error(`docker compose ${args.join(' ')} failed: ${(error as Error).message}\n--- compose logs ---\n${logs}`);
     }
   };
   const docker = (args: string[]) => exec(bed.cli, args, { env: bed.env, maxBuffer: 32 * 1024 * 1024 });
   const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
     const started = Date.now();
-    try { return await fn(); } finally { timings[label] = (Date.now() - started) / 1000; }
+    try {
+      return await fn();
+    } finally {
+      timings[label] = (Date.now() - started) / 1000;
+    }
   };
 
-  interface PsEntry { Service: string; Name: string; State: string; Health: string; ExitCode: number }
+  interface PsEntry {
+    Service: string;
+    Name: string;
+    State: string;
+    Health: string;
+    ExitCode: number;
+  }
   const ps = async (stack: StackName): Promise<PsEntry[]> => {
     const text = (await compose(stack, ['ps', '--all', '--format', 'json'])).stdout.trim();
     if (!text) return [];
@@ -83,7 +101,10 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     for (;;) {
       const entries = (await ps(stack)).filter((e) => services.includes(e.Service));
       const failed = entries.filter((e) => e.State === 'exited' && e.ExitCode !== 0);
-      if (failed.length) throw new Error(`one-shots failed: ${failed.map((e) => `${e.Service} exit ${e.ExitCode}`).join(', ')}\n${(await compose(stack, ['logs', '--no-color', '--tail', '60', ...services])).stdout}`);
+      if (failed.length)
+        throw new Error(
+          `one-shots failed: ${failed.map((e) => `${e.Service} exit ${e.ExitCode}`).join(', ')}\n${(await compose(stack, ['logs', '--no-color', '--tail', '60', ...services])).stdout}`,
+        );
       if (entries.length === services.length && entries.every((e) => e.State === 'exited')) return;
       if (Date.now() > deadline) throw new Error(`one-shots still running: ${JSON.stringify(entries)}`);
       await sleep(1000);
@@ -105,20 +126,28 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
   async function withCassandra<T>(fn: (c: Client) => Promise<T>): Promise<T> {
     const client = new Client({ contactPoints: [STACKS.lambda.endpoints.cassandraContactPoint], localDataCenter: 'datacenter1' });
     await client.connect();
-    try { return await fn(client); } finally { await client.shutdown(); }
+    try {
+      return await fn(client);
+    } finally {
+      await client.shutdown();
+    }
   }
 
   const viewCounts = (c: Client, view: string, version = 0) =>
-    c.execute('SELECT item, count FROM archlab.view_counts WHERE "view" = ? AND version = ?', [view, version], { prepare: true })
+    c
+      .execute('SELECT item, count FROM archlab.view_counts WHERE "view" = ? AND version = ?', [view, version], { prepare: true })
       .then((rs) => Object.fromEntries(rs.rows.map((r) => [r.get('item') as string, (r.get('count') as types.Long).toNumber()])));
 
-  const kafkaClient = (bootstrap: string) => new Kafka({ clientId: 'archlab-stacks-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+  const kafkaClient = (bootstrap: string) =>
+    new Kafka({ clientId: 'archlab-stacks-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
 
-  const sparkMaster = async () => (await fetch(STACKS.lambda.endpoints.sparkMasterJson)).json() as Promise<{
-    status: string; aliveworkers: number;
-    workers: { state: string; cores: number; memory: number }[];
-    activeapps: { name: string; cores: number; memoryperslave: number; state: string }[];
-  }>;
+  const sparkMaster = async () =>
+    (await fetch(STACKS.lambda.endpoints.sparkMasterJson)).json() as Promise<{
+      status: string;
+      aliveworkers: number;
+      workers: { state: string; cores: number; memory: number }[];
+      activeapps: { name: string; cores: number; memoryperslave: number; state: string }[];
+    }>;
 
   before(async () => {
     images = await timed('images', () => ensureStandinImages(bed, logDir));
@@ -135,7 +164,8 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
       await compose(stack, ['--profile', '*', 'down', '--volumes', '--remove-orphans', '--timeout', '10']).catch((e: Error) => console.error(e.message));
     }
     // Anonymous volumes (VOLUME of the Kafka image) of containers removed by the plain `down` above.
-    const dangling = (await docker(['volume', 'ls', '--quiet', '--filter', 'dangling=true'])).stdout.split('\n')
+    const dangling = (await docker(['volume', 'ls', '--quiet', '--filter', 'dangling=true'])).stdout
+      .split('\n')
       .filter((v) => /^[0-9a-f]{64}$/.test(v) && !volumesBefore.has(v));
     if (dangling.length) await docker(['volume', 'rm', ...dangling]).catch((e: Error) => console.error(e.message));
     fs.mkdirSync(logDir, { recursive: true });
@@ -176,16 +206,22 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     await admin.connect();
     try {
       const cluster = await admin.describeCluster();
-      assert.deepEqual(cluster.brokers.map((b) => `${b.host}:${b.port}`), ['127.0.0.1:19092'], 'the broker advertises 127.0.0.1:19092 to the host');
+      assert.deepEqual(
+        cluster.brokers.map((b) => `${b.host}:${b.port}`),
+        ['127.0.0.1:19092'],
+        'the broker advertises 127.0.0.1:19092 to the host',
+      );
       assert.equal((await admin.fetchTopicMetadata({ topics: ['snack_automat_message'] })).topics[0].partitions.length, 3);
     } finally {
       await admin.disconnect();
     }
-    const tables = await withCassandra(async (c) => (await c.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'archlab'")).rows.map((r) => r.get('table_name')).sort());
+    const tables = await withCassandra(async (c) =>
+      (await c.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'archlab'")).rows.map((r) => r.get('table_name')).sort(),
+    );
     assert.deepEqual(tables, ['job_status', 'speed_buckets', 'view_counts', 'view_pointer']);
     const res = await fetch(`${STACKS.lambda.endpoints.webhdfs}/archlab?op=LISTSTATUS&user.name=hadoop`);
     assert.equal(res.status, 200);
-    const listing = await res.json() as { FileStatuses: { FileStatus: { pathSuffix: string }[] } };
+    const listing = (await res.json()) as { FileStatuses: { FileStatus: { pathSuffix: string }[] } };
     assert.deepEqual(listing.FileStatuses.FileStatus.map((f) => f.pathSuffix).sort(), ['checkpoints', 'master']);
     await compose('lambda', ['exec', '-T', 'namenode', 'bash', '-c', 'echo standin-probe | hdfs dfs -put - /archlab/probe.txt']);
   });
@@ -193,15 +229,38 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
   it('lambda: the real jobs run as defined (validation, speed layer, HDFS ingest; one batch cycle on demand) and count exactly', async () => {
     // Offline here: the Ivy volume starts from the test bed's Ivy cache (the connectors --packages names).
     const ivy = await ensureIvyCache();
-    await compose('lambda', ['run', '--rm', '--no-deps', '-T', '--user', 'root', '--volume', `${ivy}:/seed:ro`, '--entrypoint', 'bash', 'speed-layer',
-      '-c', 'cp -a /seed/. /opt/archlab/ivy/ && chown -R spark:spark /opt/archlab/ivy']);
+    await compose('lambda', [
+      'run',
+      '--rm',
+      '--no-deps',
+      '-T',
+      '--user',
+      'root',
+      '--volume',
+      `${ivy}:/seed:ro`,
+      '--entrypoint',
+      'bash',
+      'speed-layer',
+      '-c',
+      'cp -a /seed/. /opt/archlab/ivy/ && chown -R spark:spark /opt/archlab/ivy',
+    ]);
     const producer = kafkaClient(STACKS.lambda.endpoints.kafkaBootstrap).producer({ idempotent: true });
     await producer.connect();
-    const messages = SNACKS.flatMap((item, i) => Array.from({ length: i + 1 }, (_, n) => ({
-      key: `${item}-${n}`,
-      value: JSON.stringify({ event_id: `standin-${item}-${n}`, snack_automat_id: 'SNACK--1', customer_id: n, item, price: 1,
-        healthy_food: i < 4, category: i < 4 ? 'healthy' : 'not_healthy', timestamp: new Date().toISOString() }),
-    })));
+    const messages = SNACKS.flatMap((item, i) =>
+      Array.from({ length: i + 1 }, (_, n) => ({
+        key: `${item}-${n}`,
+        value: JSON.stringify({
+          event_id: `standin-${item}-${n}`,
+          snack_automat_id: 'SNACK--1',
+          customer_id: n,
+          item,
+          price: 1,
+          healthy_food: i < 4,
+          category: i < 4 ? 'healthy' : 'not_healthy',
+          timestamp: new Date().toISOString(),
+        }),
+      })),
+    );
     await producer.send({ topic: 'snack_automat_message', acks: -1, messages: [...messages, { key: 'junk', value: 'not json' }] });
     await producer.disconnect();
 
@@ -216,9 +275,16 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
         ingest: (await c.execute("SELECT rows_written FROM archlab.job_status WHERE job = 'hdfs_ingest'")).first()?.get('rows_written')?.toNumber(),
       }));
       last = state;
-      if (JSON.stringify(state.validation) === JSON.stringify(sortKeys(EXPECTED)) && JSON.stringify(state.serving) === JSON.stringify(sortKeys(EXPECTED))
-        && state.ingest === EVENTS + 1) break;
-      if (Date.now() > deadline) throw new Error(`views did not reach the expected counts: ${JSON.stringify(last)}\n${(await compose('lambda', ['logs', '--no-color', '--tail', '30', ...JOBS])).stdout}`);
+      if (
+        JSON.stringify(state.validation) === JSON.stringify(sortKeys(EXPECTED)) &&
+        JSON.stringify(state.serving) === JSON.stringify(sortKeys(EXPECTED)) &&
+        state.ingest === EVENTS + 1
+      )
+        break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `views did not reach the expected counts: ${JSON.stringify(last)}\n${(await compose('lambda', ['logs', '--no-color', '--tail', '30', ...JOBS])).stdout}`,
+        );
       await sleep(3000);
     }
     timings['jobs counted'] = (Date.now() - deadline + 240_000) / 1000;
@@ -238,7 +304,7 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     assert.match(files, /^-\S+\s+1 /m, 'with one replica (spark.hadoop.dfs.replication=1)');
   });
 
-  it('kappa: its Kafka runs beside lambda\'s (another project, 127.0.0.1:29092, its own cluster and topic)', async () => {
+  it("kappa: its Kafka runs beside lambda's (another project, 127.0.0.1:29092, its own cluster and topic)", async () => {
     await timed('kappa kafka up --wait', () => compose('kappa', ['up', '--detach', '--wait', '--wait-timeout', '300', 'kafka']));
     await timed('kappa kafka-init', () => runOneShots('kappa', ['kafka-init']));
     await assertHealthy('kappa', ['kafka']);
@@ -248,10 +314,16 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     try {
       const cluster = await admin.describeCluster();
       assert.equal(cluster.clusterId, 'QXJjaGxhYkthcHBhMDAwMQ');
-      assert.deepEqual(cluster.brokers.map((b) => `${b.host}:${b.port}`), ['127.0.0.1:29092']);
+      assert.deepEqual(
+        cluster.brokers.map((b) => `${b.host}:${b.port}`),
+        ['127.0.0.1:29092'],
+      );
       const offsets = await admin.fetchTopicOffsets('snack_automat_message');
       assert.equal(offsets.length, 3);
-      assert.ok(offsets.every((o) => o.high === '0'), 'kappa\'s log is its own (empty)');
+      assert.ok(
+        offsets.every((o) => o.high === '0'),
+        "kappa's log is its own (empty)",
+      );
     } finally {
       await admin.disconnect();
     }
@@ -263,9 +335,10 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     // Every profile: a plain `down` of compose 2.26 may leave the (profile) job containers running.
     await timed('lambda down', () => compose('lambda', ['--profile', '*', 'down', '--timeout', '60']));
     assert.deepEqual(await ps('lambda'), []);
-    const anonymous = (await docker(['volume', 'ls', '--quiet', '--filter', 'dangling=true'])).stdout.split('\n')
+    const anonymous = (await docker(['volume', 'ls', '--quiet', '--filter', 'dangling=true'])).stdout
+      .split('\n')
       .filter((v) => /^[0-9a-f]{64}$/.test(v) && !volumesBefore.has(v));
-    assert.deepEqual(anonymous, [], 'no anonymous volume left behind (the images\' other VOLUME paths are tmpfs)');
+    assert.deepEqual(anonymous, [], "no anonymous volume left behind (the images' other VOLUME paths are tmpfs)");
     const { stdout } = await docker(['volume', 'ls', '--quiet', '--filter', `label=com.docker.compose.project=${PROJECTS.lambda}`]);
     const volumes = stdout.split('\n').filter(Boolean);
     for (const v of ['kafka-data', 'cassandra-data', 'namenode-data', 'datanode-data', 'spark-ivy', 'spark-checkpoints']) {
@@ -280,7 +353,11 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
     try {
       assert.equal((await admin.describeCluster()).clusterId, 'QXJjaGxhYkxhbWJkYTAwMQ');
       const offsets = await admin.fetchTopicOffsets('snack_automat_message');
-      assert.equal(offsets.reduce((n, o) => n + Number(o.high), 0), EVENTS + 1, 'the events sent before `down` are still in the log');
+      assert.equal(
+        offsets.reduce((n, o) => n + Number(o.high), 0),
+        EVENTS + 1,
+        'the events sent before `down` are still in the log',
+      );
     } finally {
       await admin.disconnect();
     }
@@ -303,5 +380,9 @@ describe('lab stacks on the real Docker engine, with stand-in images (Kafka, Cas
 });
 
 function sortKeys(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }

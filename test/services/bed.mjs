@@ -54,12 +54,22 @@ export async function stopServices(names) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [command = 'status', ...names] = process.argv.slice(2);
-  const run = { start: () => startServices(names.length ? names : ALL), stop: () => stopServices(names.length ? names : undefined), status: async () => readState() };
+  const run = {
+    start: () => startServices(names.length ? names : ALL),
+    stop: () => stopServices(names.length ? names : undefined),
+    status: async () => readState(),
+  };
   if (!run[command]) {
     console.error('usage: bed.mjs start|stop|status [service ...]');
     process.exit(2);
   }
   run[command]()
-    .then((state) => { if (command !== 'stop') console.log(JSON.stringify(state ?? {}, null, 2)); else console.log(`stopped; state in ${stateFile}`); })
-    .catch((error) => { console.error(error.message); process.exit(1); });
+    .then((state) => {
+      if (command !== 'stop') console.log(JSON.stringify(state ?? {}, null, 2));
+      else console.log(`stopped; state in ${stateFile}`);
+    })
+    .catch((error) => {
+      console.error(error.message);
+      process.exit(1);
+    });
 }

@@ -17,8 +17,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  bedDir, cacheDir, commandExists, ensureDir, freePort, isAlive, log, mavenResolve, readState, repoRoot, run,
-  sleep, spawnDetached, stopGroup, tailOf, tcpOpen, waitFor, writeState,
+  bedDir,
+  cacheDir,
+  commandExists,
+  ensureDir,
+  freePort,
+  isAlive,
+  log,
+  mavenResolve,
+  readState,
+  repoRoot,
+  run,
+  sleep,
+  spawnDetached,
+  stopGroup,
+  tailOf,
+  tcpOpen,
+  waitFor,
+  writeState,
 } from './lib.mjs';
 
 const SERVICE = 'cassandra';
@@ -27,22 +43,21 @@ export const CASSANDRA_VERSION = '5.0.9';
 const HEAP = process.env.ARCHLAB_CASSANDRA_HEAP ?? '512M';
 const templateDir = path.join(repoRoot, 'test', 'services', 'cassandra');
 const nodeDir = path.join(bedDir, 'cassandra');
-const javaCommand = process.env.ARCHLAB_CASSANDRA_JAVA
-  ?? (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
+const javaCommand = process.env.ARCHLAB_CASSANDRA_JAVA ?? (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
 const STOP_GRACE_MS = 30_000;
 
 let installed; // { lib, javaVersion }
 
 export async function install() {
   if (installed) return installed.lib;
-  const lib = await mavenResolve(SERVICE, [
-    { groupId: 'org.apache.cassandra', artifactId: 'cassandra-all', version: CASSANDRA_VERSION },
-  ]);
+  const lib = await mavenResolve(SERVICE, [{ groupId: 'org.apache.cassandra', artifactId: 'cassandra-all', version: CASSANDRA_VERSION }]);
   const { stderr } = await run(javaCommand, ['-version']);
   const m = /version "(\d+)[^"]*"/.exec(stderr);
   // Cassandra 5.0 runs on Java 11 or 17; the JVM options used here are those of its jvm17-server.options.
   if (!m || m[1] !== '17') {
-    throw new Error(`the Cassandra ${CASSANDRA_VERSION} test node needs Java 17; "${javaCommand} -version" says: ${stderr.split('\n')[0]} (set ARCHLAB_CASSANDRA_JAVA)`);
+    throw new Error(
+      `the Cassandra ${CASSANDRA_VERSION} test node needs Java 17; "${javaCommand} -version" says: ${stderr.split('\n')[0]} (set ARCHLAB_CASSANDRA_JAVA)`,
+    );
   }
   installed = { lib, javaVersion: stderr };
   return lib;
@@ -51,7 +66,7 @@ export async function install() {
 /** 16 tokens spread evenly over the Murmur3 ring (fixed, so every run has the same token ranges). */
 function evenTokens(count) {
   const min = -(2n ** 63n);
-  const step = (2n ** 64n) / BigInt(count);
+  const step = 2n ** 64n / BigInt(count);
   return Array.from({ length: count }, (_, i) => (min + step * BigInt(i)).toString()).join(',');
 }
 
@@ -85,8 +100,11 @@ function writeConfig(p, ports) {
 }
 
 function serverOptions() {
-  return fs.readFileSync(path.join(templateDir, 'jvm-server.options'), 'utf8')
-    .split('\n').map((line) => line.trim()).filter((line) => line.startsWith('-'));
+  return fs
+    .readFileSync(path.join(templateDir, 'jvm-server.options'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('-'));
 }
 
 /**
@@ -95,9 +113,11 @@ function serverOptions() {
  */
 function cdsOptions(lib) {
   if (process.env.ARCHLAB_CASSANDRA_CDS === '0') return { options: [] };
-  const key = crypto.createHash('sha256')
+  const key = crypto
+    .createHash('sha256')
     .update(JSON.stringify([CASSANDRA_VERSION, installed.javaVersion, fs.readdirSync(lib).sort(), serverOptions()]))
-    .digest('hex').slice(0, 16);
+    .digest('hex')
+    .slice(0, 16);
   const archive = path.join(ensureDir(path.join(cacheDir, 'cassandra')), `cds-${CASSANDRA_VERSION}-${key}.jsa`);
   // The jamm agent (as in Cassandra's own start script) needs this diagnostic switch for CDS.
   const unlock = ['-XX:+UnlockDiagnosticVMOptions', '-XX:+AllowArchivingWithJavaAgent'];
@@ -110,7 +130,8 @@ function jvmArgs(p, ports, lib, cds) {
   const jamm = fs.readdirSync(lib).find((f) => /^jamm-.*\.jar$/.test(f));
   return [
     ...serverOptions(),
-    `-Xms${HEAP}`, `-Xmx${HEAP}`,
+    `-Xms${HEAP}`,
+    `-Xmx${HEAP}`,
     ...(jamm ? [`-javaagent:${path.join(lib, jamm)}`] : []),
     ...cds.options,
     '-Dcassandra-foreground=yes',
@@ -130,7 +151,8 @@ function jvmArgs(p, ports, lib, cds) {
     '-Dcassandra.available_processors=2',
     `-XX:ErrorFile=${path.join(p.home, 'hs_err_%p.log')}`,
     ...(process.env.ARCHLAB_CASSANDRA_JVM_OPTS ?? '').split(/\s+/).filter(Boolean),
-    '-cp', path.join(lib, '*'),
+    '-cp',
+    path.join(lib, '*'),
     'org.apache.cassandra.service.CassandraDaemon',
   ];
 }
@@ -154,22 +176,30 @@ async function waitForCql(pid, nativePort, logFile, timeoutMs = 180_000) {
   const { Client } = await cassandraDriver();
   let died = false;
   let version;
-  await waitFor(`Cassandra CQL on 127.0.0.1:${nativePort}`, async () => {
-    if (!isAlive(pid)) { died = true; return true; }
-    if (!(await tcpOpen('127.0.0.1', nativePort))) return false;
-    const client = new Client({
-      contactPoints: [`127.0.0.1:${nativePort}`], localDataCenter: 'datacenter1',
-      socketOptions: { connectTimeout: 5000, readTimeout: 10_000 },
-    });
-    try {
-      await client.connect();
-      const rs = await client.execute('SELECT release_version FROM system.local');
-      version = rs.first()?.get('release_version');
-      return Boolean(version);
-    } finally {
-      await client.shutdown().catch(() => {});
-    }
-  }, { timeoutMs, intervalMs: 500, logFile });
+  await waitFor(
+    `Cassandra CQL on 127.0.0.1:${nativePort}`,
+    async () => {
+      if (!isAlive(pid)) {
+        died = true;
+        return true;
+      }
+      if (!(await tcpOpen('127.0.0.1', nativePort))) return false;
+      const client = new Client({
+        contactPoints: [`127.0.0.1:${nativePort}`],
+        localDataCenter: 'datacenter1',
+        socketOptions: { connectTimeout: 5000, readTimeout: 10_000 },
+      });
+      try {
+        await client.connect();
+        const rs = await client.execute('SELECT release_version FROM system.local');
+        version = rs.first()?.get('release_version');
+        return Boolean(version);
+      } finally {
+        await client.shutdown().catch(() => {});
+      }
+    },
+    { timeoutMs, intervalMs: 500, logFile },
+  );
   if (died) {
     throw new Error(`Cassandra exited during start-up\n--- last lines of ${logFile} ---\n${fs.existsSync(logFile) ? tailOf(logFile, 60) : '(no log)'}`);
   }
@@ -198,7 +228,11 @@ async function stopLeftover(p) {
   if (!fs.existsSync(p.pidFile)) return;
   const pid = Number(fs.readFileSync(p.pidFile, 'utf8').trim());
   let cmdline = '';
-  try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return; }
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
   if (!cmdline.includes(p.configFile)) return;
   log(SERVICE, `stopping a leftover node (pid ${pid}) of an earlier run`);
   await stopGroup(pid, { graceMs: STOP_GRACE_MS });
@@ -209,7 +243,10 @@ export async function start() {
   await stopLeftover(p);
   fs.rmSync(p.home, { recursive: true, force: true }); // a fresh node: the bed is not running one
   const ports = {
-    nativePort: await freePort(), storagePort: await freePort(), sslStoragePort: await freePort(), jmxPort: await freePort(),
+    nativePort: await freePort(),
+    storagePort: await freePort(),
+    sslStoragePort: await freePort(),
+    jmxPort: await freePort(),
   };
   writeConfig(p, ports);
   const { pid, version, cds } = await launch(p, ports);
@@ -219,8 +256,15 @@ export async function start() {
     version,
     pids: [pid],
     extra: {
-      home: p.home, logFile: p.logFile, configFile: p.configFile, dataDir: p.dataDir, ...ports,
-      jmx: `127.0.0.1:${ports.jmxPort}`, heap: HEAP, running: true, cds,
+      home: p.home,
+      logFile: p.logFile,
+      configFile: p.configFile,
+      dataDir: p.dataDir,
+      ...ports,
+      jmx: `127.0.0.1:${ports.jmxPort}`,
+      heap: HEAP,
+      running: true,
+      cds,
       control: [process.execPath, path.join(repoRoot, 'test', 'services', 'cassandra.mjs')],
     },
   };
@@ -230,7 +274,11 @@ export async function stop(info) {
   for (const pid of info?.pids ?? []) {
     // SIGTERM lets Cassandra drain (flush memtables) and the JVM write its class-data archive, if recording.
     const wasAlive = isAlive(pid);
-    try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     const deadline = Date.now() + STOP_GRACE_MS;
     while (isAlive(pid) && Date.now() < deadline) await sleep(200);
     const graceful = wasAlive && !isAlive(pid);
@@ -276,5 +324,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: node test/services/cassandra.mjs node-stop|node-start|node-status');
     process.exit(2);
   }
-  command().then((info) => console.log(JSON.stringify(info, null, 2))).catch((error) => { console.error(error.message); process.exit(1); });
+  command()
+    .then((info) => console.log(JSON.stringify(info, null, 2)))
+    .catch((error) => {
+      console.error(error.message);
+      process.exit(1);
+    });
 }

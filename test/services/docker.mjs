@@ -14,9 +14,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  bedDir, cacheDir, ensureDebianPackages, ensureDir, log, readState, run, sleep, tailOf, writeState,
-} from './lib.mjs';
+import { bedDir, cacheDir, ensureDebianPackages, ensureDir, log, readState, run, sleep, tailOf, writeState } from './lib.mjs';
 
 const SERVICE = 'docker';
 /** Debian packages: the engine (pulls containerd, runc, tini, iptables), the image builder, the archive keys. */
@@ -76,7 +74,7 @@ export function systemMirror() {
     if (file.endsWith('.sources')) {
       for (const para of text.split(/\n\s*\n/)) {
         const field = (name) => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(para)?.[1].trim().split(/\s+/) ?? [];
-        if (!field('Types').includes('deb') || /^Enabled:\s*no/mi.test(para)) continue;
+        if (!field('Types').includes('deb') || /^Enabled:\s*no/im.test(para)) continue;
         for (const uri of field('URIs')) entries.push({ uri, suites: field('Suites') });
       }
     } else if (file.endsWith('.list') || file === '/etc/apt/sources.list') {
@@ -91,10 +89,18 @@ export function systemMirror() {
 }
 
 function readIfExists(file) {
-  try { return fs.readFileSync(file, 'utf8'); } catch { return ''; }
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 function listDir(dir) {
-  try { return fs.readdirSync(dir).sort(); } catch { return []; }
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
 }
 
 /** compose v2 + buildx from trixie .debs, through a private apt state (the system's apt setup is not touched). */
@@ -111,15 +117,24 @@ async function installPlugins() {
   fs.writeFileSync(sourceList, `deb [signed-by=${ARCHIVE_KEYRING}] ${mirror} ${PLUGIN_SUITE} main\n`);
   const apt = [
     '-q',
-    '-o', `Dir::Etc::SourceList=${sourceList}`,
-    '-o', 'Dir::Etc::SourceParts=/dev/null',
-    '-o', `Dir::State::Lists=${path.dirname(lists)}`,
-    '-o', `Dir::Cache=${path.join(aptDir, 'cache')}`,
-    '-o', 'Dir::Etc::Preferences=/dev/null',
-    '-o', 'Dir::Etc::PreferencesParts=/dev/null',
-    '-o', 'APT::Sandbox::User=root',
-    '-o', 'Acquire::Languages=none',
-    '-o', 'Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false',
+    '-o',
+    `Dir::Etc::SourceList=${sourceList}`,
+    '-o',
+    'Dir::Etc::SourceParts=/dev/null',
+    '-o',
+    `Dir::State::Lists=${path.dirname(lists)}`,
+    '-o',
+    `Dir::Cache=${path.join(aptDir, 'cache')}`,
+    '-o',
+    'Dir::Etc::Preferences=/dev/null',
+    '-o',
+    'Dir::Etc::PreferencesParts=/dev/null',
+    '-o',
+    'APT::Sandbox::User=root',
+    '-o',
+    'Acquire::Languages=none',
+    '-o',
+    'Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false',
   ];
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', [...apt, 'update'], { env });
@@ -154,10 +169,22 @@ async function buildBaseRootfs() {
   const partial = `${rootfsTar}.partial`;
   // No docs, man pages or translations (also for packages later installed by image builds: the dpkg
   // excludes stay in the image's /etc/dpkg/dpkg.cfg.d).
-  const excludes = ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/*', '/usr/share/locale/*']
-    .map((p) => `--dpkgopt=path-exclude=${p}`);
-  await run('mmdebstrap', ['--quiet', '--variant=minbase', '--format=tar', `--keyring=${ARCHIVE_KEYRING}`,
-    ...excludes, '--dpkgopt=path-include=/usr/share/doc/*/copyright', BASE_SUITE, partial, mirror], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const excludes = ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/*', '/usr/share/locale/*'].map((p) => `--dpkgopt=path-exclude=${p}`);
+  await run(
+    'mmdebstrap',
+    [
+      '--quiet',
+      '--variant=minbase',
+      '--format=tar',
+      `--keyring=${ARCHIVE_KEYRING}`,
+      ...excludes,
+      '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+      BASE_SUITE,
+      partial,
+      mirror,
+    ],
+    { env: { DEBIAN_FRONTEND: 'noninteractive' } },
+  );
   fs.renameSync(partial, rootfsTar);
 }
 
@@ -226,13 +253,20 @@ export async function startDaemon(info) {
   fs.rmSync(extra.socket, { force: true });
   fs.rmSync(extra.pidFile, { force: true });
   const args = [
-    '--host', `unix://${extra.socket}`,
-    '--data-root', extra.dataRoot,
-    '--exec-root', extra.execRoot,
-    '--pidfile', extra.pidFile,
-    '--config-file', extra.daemonConfig,
-    '--storage-driver', 'overlay2',
-    '--mtu', '1400',
+    '--host',
+    `unix://${extra.socket}`,
+    '--data-root',
+    extra.dataRoot,
+    '--exec-root',
+    extra.execRoot,
+    '--pidfile',
+    extra.pidFile,
+    '--config-file',
+    extra.daemonConfig,
+    '--storage-driver',
+    'overlay2',
+    '--mtu',
+    '1400',
   ];
   const pid = spawnDaemon(args, extra.logFile);
   info.pids = [pid];
@@ -281,15 +315,31 @@ export async function stopDaemon(info, { graceMs = 30_000 } = {}) {
   const pid = info.pids?.[0];
   const victims = daemonProcesses(info);
   if (pid && isAlive(pid)) {
-    try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline && isAlive(pid)) await sleep(200);
   }
   // Whatever is left (containerd gets its own session; shims are reparented to init): kill it.
   const left = [...new Set([...victims, ...daemonProcesses(info)])].filter(isAlive);
-  for (const p of left) { try { process.kill(p, 'SIGTERM'); } catch { /* gone */ } }
+  for (const p of left) {
+    try {
+      process.kill(p, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
   await waitGone(left, 10_000);
-  for (const p of left.filter(isAlive)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  for (const p of left.filter(isAlive)) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   await waitGone(left, 5_000);
   info.pids = [];
   return info;
@@ -365,15 +415,20 @@ export function cli(info, args, opts = {}) {
 /** One Engine API request over the unix socket. */
 function engine(socket, method, urlPath, body, okStatuses = [200, 201, 204]) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: socket, method, path: urlPath, headers: body ? { 'Content-Type': 'application/json' } : {}, timeout: 60_000 }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { data += d; });
-      res.on('end', () => {
-        if (okStatuses.includes(res.statusCode)) resolve({ status: res.statusCode, body: data });
-        else reject(new Error(`${method} ${urlPath}: HTTP ${res.statusCode} ${data.slice(0, 500)}`));
-      });
-    });
+    const req = http.request(
+      { socketPath: socket, method, path: urlPath, headers: body ? { 'Content-Type': 'application/json' } : {}, timeout: 60_000 },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          data += d;
+        });
+        res.on('end', () => {
+          if (okStatuses.includes(res.statusCode)) resolve({ status: res.statusCode, body: data });
+          else reject(new Error(`${method} ${urlPath}: HTTP ${res.statusCode} ${data.slice(0, 500)}`));
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: timed out`)));
     req.on('error', reject);
     req.end(body ? JSON.stringify(body) : undefined);
@@ -392,7 +447,9 @@ function procs() {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
       list.push({ pid: Number(entry), ppid, cmdline });
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return list;
 }
@@ -427,7 +484,11 @@ function isAlive(pid) {
 }
 
 function describe(pid) {
-  try { return `${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`; } catch { return `${pid}`; }
+  try {
+    return `${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`;
+  } catch {
+    return `${pid}`;
+  }
 }
 
 async function waitGone(pids, timeoutMs) {
@@ -441,13 +502,19 @@ function assertNoForeignDockerd() {
   const ours = lock && isAlive(lock.pid) ? lock.pid : undefined;
   const others = procs().filter((p) => p.pid !== ours && path.basename(p.cmdline[0] ?? '') === 'dockerd');
   if (others.length) {
-    throw new Error(`another dockerd is running on this host (${others.map((p) => describe(p.pid)).join('; ')}); `
-      + 'the test bed needs the host\'s docker0 bridge and iptables chains for itself: stop that daemon first');
+    throw new Error(
+      `another dockerd is running on this host (${others.map((p) => describe(p.pid)).join('; ')}); ` +
+        "the test bed needs the host's docker0 bridge and iptables chains for itself: stop that daemon first",
+    );
   }
 }
 
 function readLock() {
-  try { return JSON.parse(fs.readFileSync(dataLock, 'utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(fs.readFileSync(dataLock, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 function writeLock(lock) {
   ensureDir(dockerCache);
@@ -470,7 +537,10 @@ async function claimDataRoot(bed) {
     throw new Error(`${dataRoot} is in use by dockerd pid ${lock.pid} of another test bed (${lock.bedDir}); no two daemons may share a data-root`);
   }
   log(SERVICE, `cleaning up after dockerd pid ${lock.pid} of an earlier run (${alive ? 'still running' : 'gone'})`);
-  await stop({ pids: alive ? [lock.pid] : [], extra: { execRoot: lock.execRoot, dataRoot, socket: lock.socket, pidFile: path.join(lock.bedDir, 'dockerd.pid'), bedDir: lock.bedDir } });
+  await stop({
+    pids: alive ? [lock.pid] : [],
+    extra: { execRoot: lock.execRoot, dataRoot, socket: lock.socket, pidFile: path.join(lock.bedDir, 'dockerd.pid'), bedDir: lock.bedDir },
+  });
   fs.rmSync(dataLock, { force: true });
 }
 
@@ -492,7 +562,8 @@ async function sweepStaleExecRoots() {
 function mountsUnder(dir) {
   if (!dir) return [];
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-  return readIfExists('/proc/self/mounts').split('\n')
+  return readIfExists('/proc/self/mounts')
+    .split('\n')
     .map((line) => line.split(' ')[1]?.replace(/\\040/g, ' '))
     .filter((m) => m && (m === dir || m.startsWith(prefix)))
     .reverse();
@@ -506,7 +577,6 @@ function logTail(file) {
   return fs.existsSync(file) ? `\n--- last lines of ${file} ---\n${tailOf(file, 40)}` : '';
 }
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // CLI: simulate "the daemon went away" / "it came back" for a running test bed.
 
@@ -519,6 +589,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   actions[command](state.docker)
-    .then((info) => { writeState({ ...readState(), docker: info }); console.log(JSON.stringify(info, null, 2)); })
-    .catch((error) => { console.error(error.message); process.exit(1); });
+    .then((info) => {
+      writeState({ ...readState(), docker: info });
+      console.log(JSON.stringify(info, null, 2));
+    })
+    .catch((error) => {
+      console.error(error.message);
+      process.exit(1);
+    });
 }

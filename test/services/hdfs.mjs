@@ -6,22 +6,35 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import {
-  bedDir, ensureDir, freePort, isAlive, mavenResolve, run, spawnDetached, stopGroup, tailOf, tcpOpen, waitFor,
-} from './lib.mjs';
+import { bedDir, ensureDir, freePort, isAlive, mavenResolve, run, spawnDetached, stopGroup, tailOf, tcpOpen, waitFor } from './lib.mjs';
 
 export const HADOOP_VERSION = '3.4.3';
 const hdfsDir = path.join(bedDir, 'hdfs');
 const confDir = path.join(hdfsDir, 'conf');
 
 const JAVA_OPTS = [
-  '-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
+  '-Xms64m',
+  '-Xmx256m',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-Xss512k',
   '-Djava.net.preferIPv4Stack=true',
   // Hadoop 3.4 on Java 17
-  ...['java.base/java.lang', 'java.base/java.lang.reflect', 'java.base/java.io', 'java.base/java.net', 'java.base/java.nio',
-    'java.base/java.util', 'java.base/java.util.concurrent', 'java.base/java.util.concurrent.atomic', 'java.base/sun.nio.ch',
-    'java.base/sun.nio.cs', 'java.base/sun.security.action', 'java.base/sun.util.calendar', 'java.security.jgss/sun.security.krb5']
-    .map((p) => `--add-opens=${p}=ALL-UNNAMED`),
+  ...[
+    'java.base/java.lang',
+    'java.base/java.lang.reflect',
+    'java.base/java.io',
+    'java.base/java.net',
+    'java.base/java.nio',
+    'java.base/java.util',
+    'java.base/java.util.concurrent',
+    'java.base/java.util.concurrent.atomic',
+    'java.base/sun.nio.ch',
+    'java.base/sun.nio.cs',
+    'java.base/sun.security.action',
+    'java.base/sun.util.calendar',
+    'java.security.jgss/sun.security.krb5',
+  ].map((p) => `--add-opens=${p}=ALL-UNNAMED`),
 ];
 
 let libDir;
@@ -38,18 +51,31 @@ export async function install() {
 
 function xml(props) {
   return `<?xml version="1.0"?>\n<configuration>\n${Object.entries(props)
-    .map(([k, v]) => `  <property><name>${k}</name><value>${v}</value></property>`).join('\n')}\n</configuration>\n`;
+    .map(([k, v]) => `  <property><name>${k}</name><value>${v}</value></property>`)
+    .join('\n')}\n</configuration>\n`;
 }
 
 /** [command, ...args] running a Hadoop main class with the test bed's config and jars. */
 function javaCommand(mainClass, args = [], logDir = path.join(hdfsDir, 'logs')) {
-  return ['java', ...JAVA_OPTS, `-Dhadoop.log.dir=${logDir}`, `-Dhadoop.home.dir=${path.dirname(libDir)}`,
-    '-cp', `${confDir}${path.delimiter}${path.join(libDir, '*')}`, mainClass, ...args];
+  return [
+    'java',
+    ...JAVA_OPTS,
+    `-Dhadoop.log.dir=${logDir}`,
+    `-Dhadoop.home.dir=${path.dirname(libDir)}`,
+    '-cp',
+    `${confDir}${path.delimiter}${path.join(libDir, '*')}`,
+    mainClass,
+    ...args,
+  ];
 }
 
 async function webhdfs(base, file, op, { method = 'GET', body, redirect = 'follow' } = {}) {
-  return fetch(`${base}/webhdfs/v1${file}?op=${op}&user.name=${process.env.USER ?? 'root'}${op === 'CREATE' ? '&overwrite=true' : ''}`,
-    { method, body, redirect, signal: AbortSignal.timeout(10_000) });
+  return fetch(`${base}/webhdfs/v1${file}?op=${op}&user.name=${process.env.USER ?? 'root'}${op === 'CREATE' ? '&overwrite=true' : ''}`, {
+    method,
+    body,
+    redirect,
+    signal: AbortSignal.timeout(10_000),
+  });
 }
 
 function httpRequest(url, method, body) {
@@ -57,7 +83,9 @@ function httpRequest(url, method, body) {
     const req = http.request(url, { method, timeout: 10_000 }, (res) => {
       let text = '';
       res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
+      res.on('data', (d) => {
+        text += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode, body: text }));
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
@@ -92,61 +120,75 @@ export async function start() {
   const [rpc, http, dnData, dnHttp, dnIpc] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const url = `hdfs://127.0.0.1:${rpc}`;
   const webhdfsUrl = `http://127.0.0.1:${http}`;
-  fs.writeFileSync(path.join(confDir, 'core-site.xml'), xml({
-    'fs.defaultFS': url,
-    'hadoop.tmp.dir': path.join(hdfsDir, 'tmp'),
-    'hadoop.http.staticuser.user': process.env.USER ?? 'root',
-  }));
-  fs.writeFileSync(path.join(confDir, 'hdfs-site.xml'), xml({
-    'dfs.namenode.name.dir': path.join(hdfsDir, 'name'),
-    'dfs.datanode.data.dir': path.join(hdfsDir, 'data'),
-    'dfs.namenode.rpc-address': `127.0.0.1:${rpc}`,
-    'dfs.namenode.rpc-bind-host': '127.0.0.1',
-    'dfs.namenode.http-address': `127.0.0.1:${http}`,
-    'dfs.namenode.http-bind-host': '127.0.0.1',
-    'dfs.namenode.secondary.http-address': '127.0.0.1:0',
-    'dfs.namenode.https-address': '127.0.0.1:0',
-    'dfs.datanode.address': `127.0.0.1:${dnData}`,
-    'dfs.datanode.http.address': `127.0.0.1:${dnHttp}`,
-    'dfs.datanode.https.address': '127.0.0.1:0',
-    'dfs.datanode.ipc.address': `127.0.0.1:${dnIpc}`,
-    'dfs.datanode.hostname': '127.0.0.1',
-    'dfs.client.use.datanode.hostname': 'true',
-    'dfs.datanode.use.datanode.hostname': 'true',
-    'dfs.namenode.datanode.registration.ip-hostname-check': 'false',
-    'dfs.replication': '1',
-    'dfs.permissions.enabled': 'false',
-    'dfs.namenode.safemode.extension': '0',
-    'dfs.namenode.safemode.min.datanodes': '0',
-    'dfs.heartbeat.interval': '1',
-    'dfs.namenode.handler.count': '4',
-    'dfs.datanode.handler.count': '3',
-    'dfs.namenode.service.handler.count': '2',
-    'dfs.webhdfs.enabled': 'true',
-    'dfs.namenode.resource.du.reserved': String(16 * 1024 * 1024),
-    'dfs.datanode.du.reserved': '0',
-  }));
+  fs.writeFileSync(
+    path.join(confDir, 'core-site.xml'),
+    xml({
+      'fs.defaultFS': url,
+      'hadoop.tmp.dir': path.join(hdfsDir, 'tmp'),
+      'hadoop.http.staticuser.user': process.env.USER ?? 'root',
+    }),
+  );
+  fs.writeFileSync(
+    path.join(confDir, 'hdfs-site.xml'),
+    xml({
+      'dfs.namenode.name.dir': path.join(hdfsDir, 'name'),
+      'dfs.datanode.data.dir': path.join(hdfsDir, 'data'),
+      'dfs.namenode.rpc-address': `127.0.0.1:${rpc}`,
+      'dfs.namenode.rpc-bind-host': '127.0.0.1',
+      'dfs.namenode.http-address': `127.0.0.1:${http}`,
+      'dfs.namenode.http-bind-host': '127.0.0.1',
+      'dfs.namenode.secondary.http-address': '127.0.0.1:0',
+      'dfs.namenode.https-address': '127.0.0.1:0',
+      'dfs.datanode.address': `127.0.0.1:${dnData}`,
+      'dfs.datanode.http.address': `127.0.0.1:${dnHttp}`,
+      'dfs.datanode.https.address': '127.0.0.1:0',
+      'dfs.datanode.ipc.address': `127.0.0.1:${dnIpc}`,
+      'dfs.datanode.hostname': '127.0.0.1',
+      'dfs.client.use.datanode.hostname': 'true',
+      'dfs.datanode.use.datanode.hostname': 'true',
+      'dfs.namenode.datanode.registration.ip-hostname-check': 'false',
+      'dfs.replication': '1',
+      'dfs.permissions.enabled': 'false',
+      'dfs.namenode.safemode.extension': '0',
+      'dfs.namenode.safemode.min.datanodes': '0',
+      'dfs.heartbeat.interval': '1',
+      'dfs.namenode.handler.count': '4',
+      'dfs.datanode.handler.count': '3',
+      'dfs.namenode.service.handler.count': '2',
+      'dfs.webhdfs.enabled': 'true',
+      'dfs.namenode.resource.du.reserved': String(16 * 1024 * 1024),
+      'dfs.datanode.du.reserved': '0',
+    }),
+  );
   // The NameNode/DataNode HTTP servers look up webapps/<name> on the classpath; the Maven jars do not carry the
   // binary distribution's web UI folders, and WebHDFS needs only an empty web application.
   for (const app of ['hdfs', 'datanode', 'secondary', 'journal']) {
-    fs.writeFileSync(path.join(ensureDir(path.join(confDir, 'webapps', app, 'WEB-INF')), 'web.xml'),
-      '<?xml version="1.0" encoding="UTF-8"?>\n<web-app xmlns="http://java.sun.com/xml/ns/javaee" version="3.0"/>\n');
+    fs.writeFileSync(
+      path.join(ensureDir(path.join(confDir, 'webapps', app, 'WEB-INF')), 'web.xml'),
+      '<?xml version="1.0" encoding="UTF-8"?>\n<web-app xmlns="http://java.sun.com/xml/ns/javaee" version="3.0"/>\n',
+    );
   }
-  fs.writeFileSync(path.join(confDir, 'log4j.properties'), [
-    'log4j.rootLogger=INFO,console',
-    'log4j.appender.console=org.apache.log4j.ConsoleAppender',
-    'log4j.appender.console.target=System.out',
-    'log4j.appender.console.layout=org.apache.log4j.PatternLayout',
-    'log4j.appender.console.layout.ConversionPattern=%d{ISO8601} %p %c{2}: %m%n',
-    'log4j.logger.org.apache.hadoop.util.NativeCodeLoader=ERROR',
-    'log4j.logger.org.apache.hadoop.metrics2=WARN',
-    'log4j.logger.BlockStateChange=WARN',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(confDir, 'log4j.properties'),
+    [
+      'log4j.rootLogger=INFO,console',
+      'log4j.appender.console=org.apache.log4j.ConsoleAppender',
+      'log4j.appender.console.target=System.out',
+      'log4j.appender.console.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.console.layout.ConversionPattern=%d{ISO8601} %p %c{2}: %m%n',
+      'log4j.logger.org.apache.hadoop.util.NativeCodeLoader=ERROR',
+      'log4j.logger.org.apache.hadoop.metrics2=WARN',
+      'log4j.logger.BlockStateChange=WARN',
+      '',
+    ].join('\n'),
+  );
 
   const formatLog = path.join(logDir, 'format.log');
-  const [java, ...formatArgs] = javaCommand('org.apache.hadoop.hdfs.server.namenode.NameNode',
-    ['-format', '-force', '-nonInteractive', '-clusterId', 'archlab-testbed'], logDir);
+  const [java, ...formatArgs] = javaCommand(
+    'org.apache.hadoop.hdfs.server.namenode.NameNode',
+    ['-format', '-force', '-nonInteractive', '-clusterId', 'archlab-testbed'],
+    logDir,
+  );
   try {
     const { stdout, stderr } = await run(java, formatArgs);
     fs.writeFileSync(formatLog, stdout + stderr);
@@ -163,21 +205,35 @@ export async function start() {
   const dnPid = spawnDetached(java, dnArgs, { logFile: dnLog });
   const pids = [nnPid, dnPid];
   const alive = () => {
-    for (const [pid, name, file] of [[nnPid, 'namenode', nnLog], [dnPid, 'datanode', dnLog]]) {
+    for (const [pid, name, file] of [
+      [nnPid, 'namenode', nnLog],
+      [dnPid, 'datanode', dnLog],
+    ]) {
       if (!isAlive(pid)) throw Object.assign(new Error(`the ${name} exited\n--- last lines of ${file} ---\n${tailOf(file, 40)}`), { fatal: true });
     }
   };
   let fatal;
   const guarded = (probe) => async () => {
-    try { alive(); } catch (error) { fatal = error; return true; }
+    try {
+      alive();
+    } catch (error) {
+      fatal = error;
+      return true;
+    }
     return probe();
   };
   try {
-    await waitFor('namenode RPC and WebHDFS', guarded(async () => await tcpOpen('127.0.0.1', rpc)
-      && (await webhdfs(webhdfsUrl, '/', 'LISTSTATUS')).status === 200), { timeoutMs: 120_000, logFile: nnLog });
+    await waitFor(
+      'namenode RPC and WebHDFS',
+      guarded(async () => (await tcpOpen('127.0.0.1', rpc)) && (await webhdfs(webhdfsUrl, '/', 'LISTSTATUS')).status === 200),
+      { timeoutMs: 120_000, logFile: nnLog },
+    );
     if (!fatal) {
-      await waitFor('a file written through the datanode to read back', guarded(() => writeReadProbe(webhdfsUrl)),
-        { timeoutMs: 120_000, logFile: dnLog });
+      await waitFor(
+        'a file written through the datanode to read back',
+        guarded(() => writeReadProbe(webhdfsUrl)),
+        { timeoutMs: 120_000, logFile: dnLog },
+      );
     }
     if (fatal) throw fatal;
   } catch (error) {

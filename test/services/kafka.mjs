@@ -15,7 +15,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  bedDir, cacheDir, ensureDir, freePort, isAlive, log, mavenResolve, readState, run, sleep, spawnDetached, stopGroup, tailOf,
+  bedDir,
+  cacheDir,
+  ensureDir,
+  freePort,
+  isAlive,
+  log,
+  mavenResolve,
+  readState,
+  run,
+  sleep,
+  spawnDetached,
+  stopGroup,
+  tailOf,
   writeState,
 } from './lib.mjs';
 
@@ -29,8 +41,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const thisFile = fileURLToPath(import.meta.url);
 const templates = path.join(here, 'kafka');
 const home = path.join(bedDir, 'kafka');
-const BROKER_JAVA_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
-  '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true'];
+const BROKER_JAVA_OPTS = [
+  '-Xms256m',
+  '-Xmx512m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-Djava.awt.headless=true',
+];
 const TOOL_JAVA_OPTS = ['-Xms64m', '-Xmx256m', `-Dlog4j2.configurationFile=${path.join(templates, 'tools-log4j2.xml')}`];
 
 let libDir;
@@ -45,20 +64,24 @@ function javaPath() {
 }
 
 export async function install() {
-  libDir = await mavenResolve(SERVICE, [
-    { groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version: KAFKA_VERSION },
-    { groupId: 'org.apache.kafka', artifactId: 'kafka-tools', version: KAFKA_VERSION },
-    { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: LOG4J_VERSION },
-    { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: LOG4J_VERSION },
-  ], {
-    // Not needed by the broker or ProducerPerformance: Connect (Jetty, Jersey, ...) comes in through kafka-tools,
-    // and kafka-server-common 4.x publishes mockito/junit with runtime scope.
-    exclusions: [
-      { groupId: 'org.apache.kafka', artifactId: 'connect-runtime' },
-      { groupId: 'org.mockito', artifactId: 'mockito-core' },
-      { groupId: 'org.junit.jupiter', artifactId: 'junit-jupiter' },
+  libDir = await mavenResolve(
+    SERVICE,
+    [
+      { groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version: KAFKA_VERSION },
+      { groupId: 'org.apache.kafka', artifactId: 'kafka-tools', version: KAFKA_VERSION },
+      { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: LOG4J_VERSION },
+      { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: LOG4J_VERSION },
     ],
-  });
+    {
+      // Not needed by the broker or ProducerPerformance: Connect (Jetty, Jersey, ...) comes in through kafka-tools,
+      // and kafka-server-common 4.x publishes mockito/junit with runtime scope.
+      exclusions: [
+        { groupId: 'org.apache.kafka', artifactId: 'connect-runtime' },
+        { groupId: 'org.mockito', artifactId: 'mockito-core' },
+        { groupId: 'org.junit.jupiter', artifactId: 'junit-jupiter' },
+      ],
+    },
+  );
   const jar = path.join(libDir, `kafka_2.13-${KAFKA_VERSION}.jar`);
   if (!fs.existsSync(jar)) throw new Error(`Maven resolution did not produce ${jar}`);
   return libDir;
@@ -105,14 +128,22 @@ log.retention.hours=24
 /** The java command line of the broker for an info object (same config and data every time). */
 function brokerCommand(info) {
   const x = info.extra;
-  return [x.java, [...x.brokerJavaOpts, `-Dlog4j2.configurationFile=${x.log4jConfig}`, `-Dkafka.logs.dir=${x.home}`,
-    '-cp', x.classpath, 'kafka.Kafka', x.config]];
+  return [
+    x.java,
+    [...x.brokerJavaOpts, `-Dlog4j2.configurationFile=${x.log4jConfig}`, `-Dkafka.logs.dir=${x.home}`, '-cp', x.classpath, 'kafka.Kafka', x.config],
+  ];
 }
 
 async function probe(bootstrap) {
   const { Kafka, logLevel } = await import('kafkajs');
-  const kafka = new Kafka({ clientId: 'archlab-testbed-probe', brokers: [bootstrap], logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000, requestTimeout: 3000, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    clientId: 'archlab-testbed-probe',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -140,8 +171,10 @@ async function waitReady(info, pid, timeoutMs = 120_000) {
     }
     await sleep(300);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for Kafka at ${info.bootstrap} to answer describeCluster`
-    + `${lastError ? ` (last error: ${lastError.message})` : ''}\n--- last lines of ${info.extra.logFile} ---\n${tailOf(info.extra.logFile, 60)}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for Kafka at ${info.bootstrap} to answer describeCluster` +
+      `${lastError ? ` (last error: ${lastError.message})` : ''}\n--- last lines of ${info.extra.logFile} ---\n${tailOf(info.extra.logFile, 60)}`,
+  );
 }
 
 /** True if pid is a live java running kafka.Kafka with this config (guards against pid reuse). */
@@ -183,11 +216,21 @@ export async function stopBroker(info, { kill = false } = {}) {
   try {
     const recorded = Number(fs.readFileSync(info.extra.pidFile, 'utf8').trim());
     if (recorded && isOurBroker(recorded, info.extra.config)) pids.add(recorded);
-  } catch { /* no pid file */ }
+  } catch {
+    /* no pid file */
+  }
   for (const pid of pids) {
     if (!isAlive(pid)) continue;
     if (kill) {
-      try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
       while (isAlive(pid)) await sleep(100);
     } else {
       await stopGroup(pid, { graceMs: 30_000 });
@@ -246,8 +289,18 @@ export async function start() {
     },
   };
   log(SERVICE, `formatting KRaft storage (cluster ${info.extra.clusterId})`);
-  const { stdout } = await run(java, [...TOOL_JAVA_OPTS, '-cp', info.extra.classpath, 'kafka.tools.StorageTool', 'format',
-    '-t', info.extra.clusterId, '-c', config, '--standalone']);
+  const { stdout } = await run(java, [
+    ...TOOL_JAVA_OPTS,
+    '-cp',
+    info.extra.classpath,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    info.extra.clusterId,
+    '-c',
+    config,
+    '--standalone',
+  ]);
   fs.writeFileSync(path.join(home, 'format.out'), stdout);
   log(SERVICE, `starting Kafka ${KAFKA_VERSION} on ${info.bootstrap} (controller ${controllerPort})`);
   try {
@@ -290,6 +343,9 @@ if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(this
   } else {
     commands[command]()
       .then((i) => console.log(JSON.stringify({ bootstrap: i.bootstrap, pids: i.pids })))
-      .catch((error) => { console.error(error.message); process.exit(1); });
+      .catch((error) => {
+        console.error(error.message);
+        process.exit(1);
+      });
   }
 }

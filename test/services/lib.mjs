@@ -60,7 +60,10 @@ export function tailOf(file, lines) {
 export function tcpOpen(host, port, timeoutMs = 1000) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    const done = (ok) => { socket.destroy(); resolve(ok); };
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
@@ -91,7 +94,15 @@ export function isAlive(pid) {
 export async function stopGroup(pid, { graceMs = 15_000 } = {}) {
   if (!pid || !isAlive(pid)) return;
   const signal = (sig) => {
-    try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } }
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
   };
   signal('SIGTERM');
   const deadline = Date.now() + graceMs;
@@ -106,14 +117,21 @@ export function run(command, args, { cwd, env, input, quiet = true } = {}) {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; if (!quiet) process.stderr.write(d); });
-    child.stderr.on('data', (d) => { stderr += d; if (!quiet) process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!quiet) process.stderr.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!quiet) process.stderr.write(d);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve({ stdout, stderr });
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${stderr.slice(-4000)}${stdout.slice(-2000)}`));
     });
-    if (input) child.stdin.end(input); else child.stdin.end();
+    if (input) child.stdin.end(input);
+    else child.stdin.end();
   });
 }
 
@@ -150,12 +168,18 @@ export async function mavenResolve(name, dependencies, { exclusions = [] } = {})
   const marker = path.join(dir, '.resolved');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return lib;
   fs.rmSync(lib, { recursive: true, force: true });
-  const deps = dependencies.map((d) => `    <dependency>
+  const deps = dependencies
+    .map(
+      (d) => `    <dependency>
       <groupId>${d.groupId}</groupId><artifactId>${d.artifactId}</artifactId><version>${d.version}</version>
       ${d.classifier ? `<classifier>${d.classifier}</classifier>` : ''}${d.type ? `<type>${d.type}</type>` : ''}
       <exclusions>${exclusions.map((e) => `<exclusion><groupId>${e.groupId}</groupId><artifactId>${e.artifactId}</artifactId></exclusion>`).join('')}</exclusions>
-    </dependency>`).join('\n');
-  fs.writeFileSync(path.join(dir, 'pom.xml'), `<?xml version="1.0" encoding="UTF-8"?>
+    </dependency>`,
+    )
+    .join('\n');
+  fs.writeFileSync(
+    path.join(dir, 'pom.xml'),
+    `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>archlab.testbed</groupId><artifactId>${name}</artifactId><version>1</version>
@@ -163,11 +187,21 @@ export async function mavenResolve(name, dependencies, { exclusions = [] } = {})
 ${deps}
   </dependencies>
 </project>
-`);
+`,
+  );
   log(name, 'resolving Maven artifacts (first run only)');
-  await run('mvn', ['-q', '-B', `-Dmaven.repo.local=${path.join(cacheDir, 'm2')}`,
-    'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-    `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'], { cwd: dir });
+  await run(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      `-Dmaven.repo.local=${path.join(cacheDir, 'm2')}`,
+      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
+      `-DoutputDirectory=${lib}`,
+      '-DincludeScope=runtime',
+    ],
+    { cwd: dir },
+  );
   fs.writeFileSync(marker, key);
   return lib;
 }

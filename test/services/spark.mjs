@@ -58,9 +58,9 @@ async function venvWorks() {
 async function ensureVenv() {
   const marker = path.join(venvDir, '.archlab-requirements');
   const key = sha(fs.readFileSync(requirements, 'utf8'));
-  if (await venvWorks() && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
+  if ((await venvWorks()) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === key) return;
   const env = { PIP_CACHE_DIR: ensureDir(pipCache), PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  if (!await venvWorks()) {
+  if (!(await venvWorks())) {
     fs.rmSync(venvDir, { recursive: true, force: true });
     const base = process.env.ARCHLAB_PYTHON ?? 'python3';
     log('spark', `creating virtualenv ${venvDir} with ${base}`);
@@ -89,9 +89,12 @@ export async function install() {
 }
 
 export async function start() {
-  if (!await venvWorks()) throw new Error(`no working virtualenv at ${venvDir}: run install() (node test/services/bed.mjs start spark)`);
-  const { stdout } = await run(python, ['-c', 'import pyspark, sys, glob, os; print(pyspark.__version__); '
-    + 'print(";".join(os.path.basename(j) for j in glob.glob(os.path.join(os.path.dirname(pyspark.__file__), "jars", "hadoop-client-*.jar"))))']);
+  if (!(await venvWorks())) throw new Error(`no working virtualenv at ${venvDir}: run install() (node test/services/bed.mjs start spark)`);
+  const { stdout } = await run(python, [
+    '-c',
+    'import pyspark, sys, glob, os; print(pyspark.__version__); ' +
+      'print(";".join(os.path.basename(j) for j in glob.glob(os.path.join(os.path.dirname(pyspark.__file__), "jars", "hadoop-client-*.jar"))))',
+  ]);
   const [version, hadoopJars] = stdout.trim().split('\n');
   if (version !== SPARK_VERSION) throw new Error(`venv has pyspark ${version}, expected ${SPARK_VERSION}`);
   return {

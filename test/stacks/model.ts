@@ -130,7 +130,5 @@ export function interpolateVariables(cql: string, values: Record<string, string[
     if (fmt === undefined || fmt === 'csv' || fmt === 'raw') return v.join(',');
     throw new Error(`unsupported variable format ${fmt}`);
   };
-  return cql
-    .replace(/\$\{(\w+)(?::(\w+))?\}/g, (_, name: string, fmt?: string) => format(name, fmt))
-    .replace(/\$(\w+)/g, (_, name: string) => format(name));
+  return cql.replace(/\$\{(\w+)(?::(\w+))?\}/g, (_, name: string, fmt?: string) => format(name, fmt)).replace(/\$(\w+)/g, (_, name: string) => format(name));
 }

@@ -49,7 +49,12 @@ function runLogged(command: string, args: string[], env: NodeJS.ProcessEnv, logF
     child.on('close', (code) => {
       fs.closeSync(out);
       if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n--- last lines of ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} exited with ${code}\n--- last lines of ${logFile} ---\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -64,9 +69,11 @@ interface StandinSpec {
 async function ensureTestbedJars(service: 'kafka' | 'cassandra' | 'hdfs' | 'spark', lib: string): Promise<string> {
   if (fs.existsSync(lib) && fs.readdirSync(lib).some((f) => f.endsWith('.jar'))) return lib;
   // The test bed's own install() resolves them (once, cached).
-  await exec(process.execPath, ['--input-type=module', '-e',
-    `const m = await import(${JSON.stringify(path.join(repoRoot, 'test', 'services', `${service}.mjs`))}); await m.install();`],
-  { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 900_000 });
+  await exec(
+    process.execPath,
+    ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(repoRoot, 'test', 'services', `${service}.mjs`))}); await m.install();`],
+    { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 900_000 },
+  );
   return lib;
 }
 
@@ -76,8 +83,26 @@ async function ensureCqlshWheels(): Promise<string> {
   fs.rmSync(wheelsDir, { recursive: true, force: true });
   fs.mkdirSync(wheelsDir, { recursive: true });
   // Debian 12's Python is 3.11 on x86_64: binary wheels for that interpreter, resolved by pip from PyPI.
-  await exec('python3', ['-m', 'pip', 'download', '--disable-pip-version-check', '--only-binary=:all:', '--python-version', '3.11',
-    '--implementation', 'cp', '--platform', 'manylinux2014_x86_64', '-d', wheelsDir, ...CQLSH_WHEELS], { timeout: 600_000 });
+  await exec(
+    'python3',
+    [
+      '-m',
+      'pip',
+      'download',
+      '--disable-pip-version-check',
+      '--only-binary=:all:',
+      '--python-version',
+      '3.11',
+      '--implementation',
+      'cp',
+      '--platform',
+      'manylinux2014_x86_64',
+      '-d',
+      wheelsDir,
+      ...CQLSH_WHEELS,
+    ],
+    { timeout: 600_000 },
+  );
   fs.writeFileSync(marker, CQLSH_WHEELS.join(' '));
   return wheelsDir;
 }
@@ -109,10 +134,33 @@ async function ensureJobWheels(): Promise<string> {
   fs.rmSync(jobWheelsDir, { recursive: true, force: true });
   fs.mkdirSync(jobWheelsDir, { recursive: true });
   // pyspark and py4j come with the Spark image itself.
-  const wanted = requirements.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l && !/^(pyspark|py4j)\b/i.test(l));
+  const wanted = requirements
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l && !/^(pyspark|py4j)\b/i.test(l));
   if (wanted.length) {
-    await exec('python3', ['-m', 'pip', 'download', '--disable-pip-version-check', '--only-binary=:all:', '--python-version', '3.11',
-      '--implementation', 'cp', '--platform', 'manylinux2014_x86_64', '--platform', 'manylinux_2_28_x86_64', '-d', jobWheelsDir, ...wanted], { timeout: 900_000 });
+    await exec(
+      'python3',
+      [
+        '-m',
+        'pip',
+        'download',
+        '--disable-pip-version-check',
+        '--only-binary=:all:',
+        '--python-version',
+        '3.11',
+        '--implementation',
+        'cp',
+        '--platform',
+        'manylinux2014_x86_64',
+        '--platform',
+        'manylinux_2_28_x86_64',
+        '-d',
+        jobWheelsDir,
+        ...wanted,
+      ],
+      { timeout: 900_000 },
+    );
   }
   fs.writeFileSync(marker, key);
   return jobWheelsDir;
@@ -121,29 +169,36 @@ async function ensureJobWheels(): Promise<string> {
 const SPECS: StandinSpec[] = [
   { tag: STANDIN_BASE, dir: 'base', extra: async () => ({}) },
   {
-    tag: IMAGES.kafka, dir: 'kafka',
+    tag: IMAGES.kafka,
+    dir: 'kafka',
     extra: async () => ({ libs: await ensureTestbedJars('kafka', path.join(cacheDir, 'maven', 'kafka', 'lib')) }),
   },
   {
-    tag: IMAGES.cassandra, dir: 'cassandra',
+    tag: IMAGES.cassandra,
+    dir: 'cassandra',
     extra: async () => ({ lib: await ensureTestbedJars('cassandra', path.join(cacheDir, 'maven', 'cassandra', 'lib')), wheels: await ensureCqlshWheels() }),
   },
   {
-    tag: IMAGES.hadoop, dir: 'hadoop',
+    tag: IMAGES.hadoop,
+    dir: 'hadoop',
     extra: async () => ({ lib: await ensureTestbedJars('hdfs', path.join(cacheDir, 'maven', 'hadoop-3.4.3', 'lib')) }),
   },
   {
-    tag: IMAGES.sparkBase, dir: 'spark',
+    tag: IMAGES.sparkBase,
+    dir: 'spark',
     extra: async () => ({ ...(await ensurePyspark()), wheels: await ensureJobWheels() }),
   },
 ];
 
 function listFiles(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(prefix, e.name);
-    if (e.isDirectory()) return listFiles(path.join(dir, e.name), rel);
-    return e.name.startsWith('.') ? [] : [rel];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const rel = path.join(prefix, e.name);
+      if (e.isDirectory()) return listFiles(path.join(dir, e.name), rel);
+      return e.name.startsWith('.') ? [] : [rel];
+    })
+    .sort();
 }
 
 /** Content key of a build context: script contents, jar/wheel names and sizes, and the base image's id. */
@@ -185,8 +240,12 @@ async function buildLabSpark(bed: DockerBed, logDir: string, sparkBaseId: string
       fs.cpSync(own, path.join(ctx, 'images', 'jobs'), { recursive: true });
       fs.mkdirSync(path.join(ctx, 'jobs'));
       fs.writeFileSync(path.join(ctx, 'jobs', 'requirements.txt'), requirements);
-      await runLogged(bed.cli, ['build', '--label', `${LABEL}=${digest}`, '--tag', IMAGES.labSpark, '--file', path.join(ctx, 'images', 'jobs', 'Dockerfile'), ctx],
-        { ...bed.env, DOCKER_BUILDKIT: '0' }, path.join(logDir, 'build-lab-spark.log'));
+      await runLogged(
+        bed.cli,
+        ['build', '--label', `${LABEL}=${digest}`, '--tag', IMAGES.labSpark, '--file', path.join(ctx, 'images', 'jobs', 'Dockerfile'), ctx],
+        { ...bed.env, DOCKER_BUILDKIT: '0' },
+        path.join(logDir, 'build-lab-spark.log'),
+      );
     } finally {
       fs.rmSync(ctx, { recursive: true, force: true });
     }
@@ -224,9 +283,14 @@ export async function ensureStandinImages(bed: DockerBed, logDir: string): Promi
       const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `archlab-standin-${spec.dir}-`));
       try {
         fs.cpSync(own, ctx, { recursive: true });
-        for (const [into, dir] of Object.entries(extra)) fs.cpSync(dir, path.join(ctx, into), { recursive: true, filter: (src) => !path.basename(src).startsWith('.') });
-        await runLogged(bed.cli, ['build', '--label', `${LABEL}=${key}`, '--tag', spec.tag, '--build-arg', `BASE=${STANDIN_BASE}`, ctx],
-          { ...bed.env, DOCKER_BUILDKIT: '0' }, path.join(logDir, `build-${spec.dir}.log`));
+        for (const [into, dir] of Object.entries(extra))
+          fs.cpSync(dir, path.join(ctx, into), { recursive: true, filter: (src) => !path.basename(src).startsWith('.') });
+        await runLogged(
+          bed.cli,
+          ['build', '--label', `${LABEL}=${key}`, '--tag', spec.tag, '--build-arg', `BASE=${STANDIN_BASE}`, ctx],
+          { ...bed.env, DOCKER_BUILDKIT: '0' },
+          path.join(logDir, `build-${spec.dir}.log`),
+        );
       } finally {
         fs.rmSync(ctx, { recursive: true, force: true });
       }

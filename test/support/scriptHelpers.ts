@@ -7,7 +7,12 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export interface CodeServerHelpers {
   installExtension(vsix: string, options: { extensionsDir: string; stateDir: string }): Promise<string>;
-  startCodeServer(options: { port: number; stateDir: string; extensionsDir?: string; env?: Record<string, string> }): Promise<{ pid: number; url: string; port: number }>;
+  startCodeServer(options: {
+    port: number;
+    stateDir: string;
+    extensionsDir?: string;
+    env?: Record<string, string>;
+  }): Promise<{ pid: number; url: string; port: number }>;
 }
 
 export interface ChromiumHelpers {

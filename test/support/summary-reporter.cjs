@@ -10,8 +10,12 @@ class SummaryReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
     const counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
-    runner.on(EVENT_TEST_PASS, () => { counts.passed += 1; });
-    runner.on(EVENT_TEST_PENDING, () => { counts.skipped += 1; });
+    runner.on(EVENT_TEST_PASS, () => {
+      counts.passed += 1;
+    });
+    runner.on(EVENT_TEST_PENDING, () => {
+      counts.skipped += 1;
+    });
     runner.on(EVENT_TEST_FAIL, (test, error) => {
       counts.failed += 1;
       counts.failures.push({ title: test.fullTitle(), message: String(error && error.message).slice(0, 2000) });

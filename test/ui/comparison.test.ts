@@ -31,7 +31,8 @@ function fixture(): Fixture[] {
   const steps: Fixture[] = [1, 2, 3, 4, 5].map((k) => {
     const truth = scale(TRUTH, k / 6);
     return {
-      truth, producedTotal: sumOf(truth),
+      truth,
+      producedTotal: sumOf(truth),
       views: {
         validation: { counts: scale(TRUTH, (k - 0.1) / 6) },
         lambdaBatch: { counts: scale(BATCH, (k - 1) / 6), version: k },
@@ -44,7 +45,8 @@ function fixture(): Fixture[] {
     };
   });
   const final: Fixture = {
-    truth: TRUTH, producedTotal: sumOf(TRUTH),
+    truth: TRUTH,
+    producedTotal: sumOf(TRUTH),
     views: {
       validation: { counts: TRUTH, invalid: 2 },
       lambdaBatch: { counts: BATCH, version: 6 },
@@ -58,10 +60,10 @@ function fixture(): Fixture[] {
   return [...steps, final];
 }
 
-
-
 const cell = (frame: Frame, pipeline: Pipeline | 'truth', snack: string) =>
-  pipeline === 'truth' ? frame.locator(`#answer tbody tr:has(th:text-is("${snack}")) td.truth`) : frame.locator(`#answer td[data-pipeline="${pipeline}"][data-snack="${snack}"]`);
+  pipeline === 'truth'
+    ? frame.locator(`#answer tbody tr:has(th:text-is("${snack}")) td.truth`)
+    : frame.locator(`#answer td[data-pipeline="${pipeline}"][data-snack="${snack}"]`);
 
 describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra)', function () {
   this.timeout(300_000);
@@ -79,11 +81,14 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
     const session = await openWorkbench({ env: { ARCHLAB_COMPARISON_FIXTURE: fixtureFile } });
     page = session.page;
     stop = session.close;
-    page.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text());
+    });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await screenshot(page, `comparison-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `comparison-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -119,7 +124,8 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
     assert.equal(await footer('accuracy', 'kappa'), '100.00 %');
     assert.equal(await footer('accuracy', 'lambdaSpeed'), '\u2014');
     assert.equal(await footer('absoluteError', 'lambdaServing'), '3');
-    for (const pipeline of PIPELINES) assert.equal(await footer('accuracy', pipeline), pipeline === 'lambdaSpeed' ? '\u2014' : formatAccuracy(expected.totals[pipeline].accuracy));
+    for (const pipeline of PIPELINES)
+      assert.equal(await footer('accuracy', pipeline), pipeline === 'lambdaSpeed' ? '\u2014' : formatAccuracy(expected.totals[pipeline].accuracy));
     assert.match(await frame.locator('#stacks').innerText(), /Lambda running[\s\S]*Kappa running/);
   });
 
@@ -135,7 +141,8 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
       assert.ok(painted > 500, `${id} chart has painted pixels (${painted})`);
     }
     const legend = await frame.locator('#chart-counts .u-legend').innerText();
-    for (const label of ['Produced (truth)', 'Validation', 'Lambda batch', 'Lambda speed', 'Lambda serving', 'Kappa']) assert.ok(legend.includes(label), `legend has ${label}: ${legend}`);
+    for (const label of ['Produced (truth)', 'Validation', 'Lambda batch', 'Lambda speed', 'Lambda serving', 'Kappa'])
+      assert.ok(legend.includes(label), `legend has ${label}: ${legend}`);
     await frame.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(300);
     await screenshot(page, 'comparison');
@@ -171,7 +178,10 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
   });
 
   it('keeps the page within its Content Security Policy (no violations, no script errors)', () => {
-    assert.deepEqual(consoleErrors.filter((e) => /Content Security Policy|comparison\.js|uplot/i.test(e)), []);
+    assert.deepEqual(
+      consoleErrors.filter((e) => /Content Security Policy|comparison\.js|uplot/i.test(e)),
+      [],
+    );
   });
 
   it('exports CSV, JSON, the Markdown report and chart PNGs to a folder given to the command, matching the table', async () => {
@@ -214,7 +224,7 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
     assert.equal(csv.length - 1, json.series.length, 'one CSV row per sample');
 
     const md = fs.readFileSync(report, 'utf8');
-    assert.ok(md.includes('**Answer** (the generator\'s source truth at'), md);
+    assert.ok(md.includes("**Answer** (the generator's source truth at"), md);
     assert.ok(md.includes('1,800 items): apple 312, banana 298, orange 301, blueberries 156, snickers 205, mars 199, twix 187, milkyway 142.'), md);
     assert.ok(md.includes('| twix | 187 | 187 | 180 (\u22127) | 4 | 184 (\u22123) | 187 |'), md);
     assert.ok(md.includes('- Kappa: served exactly the source truth for every snack (1,800 items).'), md);

@@ -19,9 +19,8 @@ const SNACKS = ['apple', 'banana', 'orange', 'blueberries', 'snickers', 'mars', 
 const VALIDATION = Object.fromEntries(SNACKS.map((s, i) => [s, 40 + i]));
 const KAPPA = Object.fromEntries(SNACKS.map((s, i) => [s, 30 + 2 * i]));
 
-
-
-const cellText = (frame: Frame, pipeline: string, snack: string) => frame.locator(`#answer td[data-pipeline="${pipeline}"][data-snack="${snack}"] .count`).innerText();
+const cellText = (frame: Frame, pipeline: string, snack: string) =>
+  frame.locator(`#answer td[data-pipeline="${pipeline}"][data-snack="${snack}"] .count`).innerText();
 const truthText = (frame: Frame, snack: string) => frame.locator(`#answer tbody tr:has(th:text-is("${snack}")) td.truth`).innerText();
 const parse = (text: string) => Number(text.replace(/[^\d]/g, ''));
 
@@ -50,8 +49,10 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
   before(async () => {
     await applySchema(cassandra);
     for (const table of ['view_counts', 'view_pointer', 'speed_buckets']) await cassandra.execute(`TRUNCATE archlab.${table}`);
-    for (const [item, count] of Object.entries(VALIDATION)) await cassandra.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'validation\', 0, ?, ?)', [item, count]);
-    for (const [item, count] of Object.entries(KAPPA)) await cassandra.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'kappa\', 2, ?, ?)', [item, count]);
+    for (const [item, count] of Object.entries(VALIDATION))
+      await cassandra.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'validation\', 0, ?, ?)', [item, count]);
+    for (const [item, count] of Object.entries(KAPPA))
+      await cassandra.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'kappa\', 2, ?, ?)', [item, count]);
     await cassandra.execute('INSERT INTO archlab.view_pointer ("view", version) VALUES (\'kappa\', 2)');
     offsetsBefore = await topicTotal();
     const session = await openWorkbench({
@@ -73,7 +74,7 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
     fs.rmSync(exportDir, { recursive: true, force: true });
   });
 
-  it('shows the running generator\'s truth and the views\' numbers read from Cassandra', async () => {
+  it("shows the running generator's truth and the views' numbers read from Cassandra", async () => {
     await runOfferedCommand(page, 'Archlab: Start Data Generator');
     await page.locator('.statusbar-item', { hasText: /ev\/s/ }).first().waitFor({ timeout: 60_000 });
     await runOfferedCommand(page, 'Archlab: Open Comparison');
@@ -102,7 +103,11 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
     }
     assert.equal(shownTotal, received, 'the truth the panel shows sums to the messages Kafka received');
     const stored = await cassandra.execute('SELECT item, count FROM archlab.view_counts WHERE "view" = \'truth\' AND version = 0');
-    assert.equal(stored.rows.reduce((sum, r) => sum + Number(r.count), 0), received, 'the generator wrote its final truth for the dashboards');
+    assert.equal(
+      stored.rows.reduce((sum, r) => sum + Number(r.count), 0),
+      received,
+      'the generator wrote its final truth for the dashboards',
+    );
 
     fs.mkdirSync(exportDir, { recursive: true });
     await runCommandWithArgs(page, 'archlab.comparison.export', exportDir);
@@ -111,7 +116,10 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
     while (!fs.existsSync(path.join(exportDir, 'comparison-report.md')) && Date.now() < until) await page.waitForTimeout(250);
     const exported = JSON.parse(fs.readFileSync(json, 'utf8')) as ComparisonExport;
     const rows = exported.latest!.rows;
-    assert.equal(rows.reduce((sum, r) => sum + (r.truth ?? 0), 0), received);
+    assert.equal(
+      rows.reduce((sum, r) => sum + (r.truth ?? 0), 0),
+      received,
+    );
     for (const row of rows) {
       assert.equal(row.cells.validation.count, VALIDATION[row.snack]);
       assert.equal(row.cells.kappa.count, KAPPA[row.snack]);

@@ -13,7 +13,8 @@ describe('Archlab UI: starting a stack and watching its containers (real Docker 
 
   before(async () => {
     const { DOCKER_HOST, DOCKER_CONFIG } = process.env;
-    if (!DOCKER_HOST || !DOCKER_CONFIG) throw new Error('DOCKER_HOST/DOCKER_CONFIG are not set: run through `npm run test:ui`, which starts the test bed\'s Docker engine');
+    if (!DOCKER_HOST || !DOCKER_CONFIG)
+      throw new Error("DOCKER_HOST/DOCKER_CONFIG are not set: run through `npm run test:ui`, which starts the test bed's Docker engine");
     const session = await openWorkbench({
       env: { DOCKER_HOST, DOCKER_CONFIG },
       settings: { 'archlab.stacks.composeFiles': { kappa: path.join(repoRoot, 'test', 'fixtures', 'stacks', 'mini', 'compose.yaml') } },
@@ -24,7 +25,11 @@ describe('Archlab UI: starting a stack and watching its containers (real Docker 
 
   after(async () => {
     await runCommand(page, 'Archlab: Stop Kappa').catch(() => undefined);
-    await page.locator('.sidebar').getByText('No lab stack is running.').waitFor({ timeout: 60_000 }).catch(() => undefined);
+    await page
+      .locator('.sidebar')
+      .getByText('No lab stack is running.')
+      .waitFor({ timeout: 60_000 })
+      .catch(() => undefined);
     await stop();
   });
 
@@ -44,8 +49,15 @@ describe('Archlab UI: starting a stack and watching its containers (real Docker 
     const rows = page.locator('.sidebar .pane', { hasText: 'Containers' }).locator('.monaco-list-row');
     await rows.filter({ hasText: 'spark-master' }).locator('.codicon-pass-filled').waitFor({ timeout: 30_000 });
     const texts = await rows.allInnerTexts();
-    for (const service of ['store', 'spark-master', 'init']) assert.ok(texts.some((t) => t.includes(service)), `${service} is listed: ${texts.join(' | ')}`);
-    assert.ok(texts.some((t) => /store.*healthy.*\d+→8080/s.test(t)), `store shows health and its port: ${texts.join(' | ')}`);
+    for (const service of ['store', 'spark-master', 'init'])
+      assert.ok(
+        texts.some((t) => t.includes(service)),
+        `${service} is listed: ${texts.join(' | ')}`,
+      );
+    assert.ok(
+      texts.some((t) => /store.*healthy.*\d+→8080/s.test(t)),
+      `store shows health and its port: ${texts.join(' | ')}`,
+    );
     await notification(page, 'Kappa is up');
     await screenshot(page, 'containers');
   });

@@ -19,13 +19,22 @@ export async function openWorkbench(options: { env?: Record<string, string>; set
   const extensionsDir = path.join(stateDir, 'extensions');
   const installed = await codeServer().installExtension(vsix, { extensionsDir, stateDir });
   assert.match(installed, /archlab\.vsix' was successfully installed/);
-  assert.ok(fs.readdirSync(extensionsDir).some((dir) => dir.startsWith('archlab.archlab-')), 'unpacked into the extensions folder');
+  assert.ok(
+    fs.readdirSync(extensionsDir).some((dir) => dir.startsWith('archlab.archlab-')),
+    'unpacked into the extensions folder',
+  );
   if (options.settings) {
     const userDir = path.join(stateDir, 'user-data', 'User');
     fs.mkdirSync(userDir, { recursive: true });
-    fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({
-      'window.autoDetectHighContrast': false, 'workbench.startupEditor': 'none', 'git.openRepositoryInParentFolders': 'never', ...options.settings,
-    }));
+    fs.writeFileSync(
+      path.join(userDir, 'settings.json'),
+      JSON.stringify({
+        'window.autoDetectHighContrast': false,
+        'workbench.startupEditor': 'none',
+        'git.openRepositoryInParentFolders': 'never',
+        ...options.settings,
+      }),
+    );
   }
   const port = await services().freePort();
   const server = await codeServer().startCodeServer({ port, stateDir, extensionsDir, env: options.env });

@@ -24,7 +24,16 @@ describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', functi
     const entries = await paletteEntries(page, 'Archlab');
     await screenshot(page, 'palette');
     assert.ok(entries.length >= 10 && entries.every((e) => e.includes('Archlab')), `Archlab entries: ${entries.join(' | ')}`);
-    for (const title of ['Archlab: Start Lambda', 'Archlab: Start Kappa', 'Archlab: Stop Lambda', 'Archlab: Stop Kappa', 'Archlab: Open Comparison', 'Archlab: Start Data Generator', 'Archlab: Stop Data Generator', 'Archlab: Show Logs']) {
+    for (const title of [
+      'Archlab: Start Lambda',
+      'Archlab: Start Kappa',
+      'Archlab: Stop Lambda',
+      'Archlab: Stop Kappa',
+      'Archlab: Open Comparison',
+      'Archlab: Start Data Generator',
+      'Archlab: Stop Data Generator',
+      'Archlab: Show Logs',
+    ]) {
       const offered = await paletteEntries(page, title);
       assert.ok(offered.includes(title), `${title} is offered; got ${offered.join(' | ')}`);
     }
@@ -35,7 +44,10 @@ describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', functi
     await openArchlabSidebar(page);
     const sidebar = page.locator('.sidebar');
     const headers = await sidebar.locator('.pane-header .title').allInnerTexts();
-    assert.deepEqual(headers.map((h) => h.trim().toUpperCase()), ['CONTAINERS', 'TOPICS', 'CASSANDRA']);
+    assert.deepEqual(
+      headers.map((h) => h.trim().toUpperCase()),
+      ['CONTAINERS', 'TOPICS', 'CASSANDRA'],
+    );
     const unreachable = sidebar.locator('.monaco-list-row', { hasText: 'Docker is not reachable' });
     await unreachable.waitFor();
     assert.match(await unreachable.innerText(), /no Docker socket there/);

@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import {
-  compare, containerStack, formatAccuracy, formatBytes, formatCount, formatDifference, formatRate, formatSeconds, formatWindow, producedOf,
+  compare,
+  containerStack,
+  formatAccuracy,
+  formatBytes,
+  formatCount,
+  formatDifference,
+  formatRate,
+  formatSeconds,
+  formatWindow,
+  producedOf,
   type ComparisonSnapshot,
 } from '../../src/core/comparison';
 
@@ -26,27 +35,54 @@ describe('comparison: per snack against the truth', () => {
   const c = compare(snapshot);
 
   it('lists the 8 snacks in catalog order with their truth', () => {
-    assert.deepEqual(c.rows.map((r) => r.snack), ['apple', 'banana', 'orange', 'blueberries', 'snickers', 'mars', 'twix', 'milkyway']);
-    assert.deepEqual(c.rows.map((r) => r.truth), [10, 20, 0, 5, 15, 0, 40, 10]);
+    assert.deepEqual(
+      c.rows.map((r) => r.snack),
+      ['apple', 'banana', 'orange', 'blueberries', 'snickers', 'mars', 'twix', 'milkyway'],
+    );
+    assert.deepEqual(
+      c.rows.map((r) => r.truth),
+      [10, 20, 0, 5, 15, 0, 40, 10],
+    );
     assert.equal(c.truthTotal, 100);
     assert.equal(c.produced, 100, 'produced falls back to Σ truth');
     assert.deepEqual(c.stacks, { lambda: true, kappa: false });
   });
 
   it('an exact view: every difference 0, accuracy 1', () => {
-    assert.deepEqual(c.rows.map((r) => r.cells.validation.difference), [0, 0, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(
+      c.rows.map((r) => r.cells.validation.difference),
+      [0, 0, 0, 0, 0, 0, 0, 0],
+    );
     assert.deepEqual(c.totals.validation, {
-      pipeline: 'validation', present: true, partial: false, total: 100, difference: 0, absoluteError: 0, accuracy: 1, exact: true,
-      invalid: 2, version: undefined, updatedAt: undefined,
+      pipeline: 'validation',
+      present: true,
+      partial: false,
+      total: 100,
+      difference: 0,
+      absoluteError: 0,
+      accuracy: 1,
+      exact: true,
+      invalid: 2,
+      version: undefined,
+      updatedAt: undefined,
     });
   });
 
   it('a lagging view: per-snack differences and accuracy, totals Σ|d| = 22, accuracy 0.78', () => {
-    assert.deepEqual(c.rows.map((r) => r.cells.lambdaBatch.count), [8, 15, 0, 5, 10, 0, 30, 10]);
-    assert.deepEqual(c.rows.map((r) => r.cells.lambdaBatch.difference), [-2, -5, 0, 0, -5, 0, -10, 0]);
+    assert.deepEqual(
+      c.rows.map((r) => r.cells.lambdaBatch.count),
+      [8, 15, 0, 5, 10, 0, 30, 10],
+    );
+    assert.deepEqual(
+      c.rows.map((r) => r.cells.lambdaBatch.difference),
+      [-2, -5, 0, 0, -5, 0, -10, 0],
+    );
     // 1 − 2/10, 1 − 5/20, truth 0 → n/a, 1, 1 − 5/15, n/a, 1 − 10/40, 1
     const accuracy = c.rows.map((r) => r.cells.lambdaBatch.accuracy);
-    assert.deepEqual(accuracy.map((a) => (a === null ? null : Math.round(a * 10000) / 10000)), [0.8, 0.75, null, 1, 0.6667, null, 0.75, 1]);
+    assert.deepEqual(
+      accuracy.map((a) => (a === null ? null : Math.round(a * 10000) / 10000)),
+      [0.8, 0.75, null, 1, 0.6667, null, 0.75, 1],
+    );
     const t = c.totals.lambdaBatch;
     assert.equal(t.total, 78);
     assert.equal(t.difference, -22);
@@ -69,12 +105,27 @@ describe('comparison: per snack against the truth', () => {
   });
 
   it('the speed layer (partial by design) shows counts only', () => {
-    assert.deepEqual(c.rows.map((r) => r.cells.lambdaSpeed.count), [2, 5, 0, 0, 5, 0, 10, 0]);
+    assert.deepEqual(
+      c.rows.map((r) => r.cells.lambdaSpeed.count),
+      [2, 5, 0, 0, 5, 0, 10, 0],
+    );
     assert.ok(c.rows.every((r) => r.cells.lambdaSpeed.difference === null && r.cells.lambdaSpeed.accuracy === null));
-    assert.deepEqual({ ...c.totals.lambdaSpeed, invalid: undefined }, {
-      pipeline: 'lambdaSpeed', present: true, partial: true, total: 22, difference: null, absoluteError: null, accuracy: null, exact: null,
-      invalid: undefined, version: undefined, updatedAt: undefined,
-    });
+    assert.deepEqual(
+      { ...c.totals.lambdaSpeed, invalid: undefined },
+      {
+        pipeline: 'lambdaSpeed',
+        present: true,
+        partial: true,
+        total: 22,
+        difference: null,
+        absoluteError: null,
+        accuracy: null,
+        exact: null,
+        invalid: undefined,
+        version: undefined,
+        updatedAt: undefined,
+      },
+    );
   });
 
   it('a missing pipeline is n/a everywhere, never 0 and never NaN', () => {

@@ -16,7 +16,11 @@ class MemoryMemento implements SeriesMemento {
 }
 
 const snapshot = (at: number, produced: number, kappa: number): ComparisonSnapshot => ({
-  at, producedTotal: produced, truth: { apple: produced }, views: { kappa: { counts: { apple: kappa } } }, stacks: { lambda: false, kappa: true },
+  at,
+  producedTotal: produced,
+  truth: { apple: produced },
+  views: { kappa: { counts: { apple: kappa } } },
+  stacks: { lambda: false, kappa: true },
 });
 
 describe('comparison panel model (host side, no VS Code)', () => {
@@ -36,7 +40,10 @@ describe('comparison panel model (host side, no VS Code)', () => {
     assert.equal(model.latest?.totals.kappa.exact, true);
     await model.save();
     const reloaded = new ComparisonModel(memento);
-    assert.deepEqual(reloaded.store.points.map((p) => p.totals.kappa), [8, 30]);
+    assert.deepEqual(
+      reloaded.store.points.map((p) => p.totals.kappa),
+      [8, 30],
+    );
     assert.equal(reloaded.latest?.totals.kappa.total, 30, 'the last comparison shows until the next read');
     assert.equal(reloaded.store.points[1].containers, undefined, 'container figures are not saved (size)');
     assert.equal(model.store.points[1].containers?.length, 1, 'but kept in memory');

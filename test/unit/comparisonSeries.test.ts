@@ -13,7 +13,11 @@ function snap(at: number, produced: number, totals: Partial<Record<Pipeline, num
 
 describe('comparison series: freshness', () => {
   // produced: 0 at 0 s, 100 at 2 s, 200 at 4 s; now 6 s with 300 produced.
-  const history = [{ at: 0, produced: 0 }, { at: 2000, produced: 100 }, { at: 4000, produced: 200 }];
+  const history = [
+    { at: 0, produced: 0 },
+    { at: 2000, produced: 100 },
+    { at: 4000, produced: 200 },
+  ];
 
   it('is 0 when the view has counted everything produced (or more)', () => {
     assert.equal(freshnessMs(history, 6000, 300, 300), 0);
@@ -21,7 +25,7 @@ describe('comparison series: freshness', () => {
     assert.equal(freshnessMs([], 0, 0, 0), 0);
   });
 
-  it('interpolates when the producer passed the view\'s count', () => {
+  it("interpolates when the producer passed the view's count", () => {
     // 150 was passed halfway between 2 s (100) and 4 s (200): at 3 s, so the oldest missing event waited 3 s.
     assert.equal(freshnessMs(history, 6000, 300, 150), 3000);
     // 250 was passed halfway between 4 s (200) and now (300): at 5 s.
@@ -31,13 +35,28 @@ describe('comparison series: freshness', () => {
   });
 
   it('after an idle period measures from when production resumed, not from the last event before the pause', () => {
-    const idle = [{ at: 0, produced: 100 }, { at: 2000, produced: 100 }, { at: 4000, produced: 100 }];
+    const idle = [
+      { at: 0, produced: 100 },
+      { at: 2000, produced: 100 },
+      { at: 4000, produced: 100 },
+    ];
     assert.equal(freshnessMs(idle, 6000, 200, 100), 2000);
   });
 
   it('is unknown when the crossing is older than the series, across a reset, or without figures', () => {
     assert.equal(freshnessMs([{ at: 0, produced: 100 }], 2000, 200, 50), null);
-    assert.equal(freshnessMs([{ at: 0, produced: 500 }, { at: 2000, produced: 600 }], 4000, 50, 10), null);
+    assert.equal(
+      freshnessMs(
+        [
+          { at: 0, produced: 500 },
+          { at: 2000, produced: 600 },
+        ],
+        4000,
+        50,
+        10,
+      ),
+      null,
+    );
     assert.equal(freshnessMs(history, 6000, null, 10), null);
     assert.equal(freshnessMs(history, 6000, 300, null), null);
     assert.equal(freshnessMs([{ at: 0, produced: null }], 2000, 200, 50), null);
@@ -78,26 +97,59 @@ describe('comparison series: the store', () => {
   const p = store.points;
 
   it('keeps totals per pipeline and the produced total', () => {
-    assert.deepEqual(p.map((x) => x.produced), [0, 100, 200, 300, 300]);
-    assert.deepEqual(p.map((x) => x.totals.kappa), [0, 50, 100, 250, 300]);
-    assert.deepEqual(p.map((x) => x.totals.lambdaServing), [undefined, undefined, 100, 100, 200]);
-    assert.deepEqual(p.map((x) => x.totals.lambdaSpeed), [10, 20, 5, 15, 25]);
+    assert.deepEqual(
+      p.map((x) => x.produced),
+      [0, 100, 200, 300, 300],
+    );
+    assert.deepEqual(
+      p.map((x) => x.totals.kappa),
+      [0, 50, 100, 250, 300],
+    );
+    assert.deepEqual(
+      p.map((x) => x.totals.lambdaServing),
+      [undefined, undefined, 100, 100, 200],
+    );
+    assert.deepEqual(
+      p.map((x) => x.totals.lambdaSpeed),
+      [10, 20, 5, 15, 25],
+    );
   });
 
   it('throughput in and out from the deltas', () => {
-    assert.deepEqual(p.map((x) => x.rateIn), [null, 50, 50, 50, 0]);
-    assert.deepEqual(p.map((x) => x.rateOut.kappa), [undefined, 25, 25, 75, 25]);
-    assert.deepEqual(p.map((x) => x.rateOut.validation), [undefined, 50, 50, 50, 0]);
-    assert.deepEqual(p.map((x) => x.rateOut.lambdaServing), [undefined, undefined, undefined, 0, 50]);
+    assert.deepEqual(
+      p.map((x) => x.rateIn),
+      [null, 50, 50, 50, 0],
+    );
+    assert.deepEqual(
+      p.map((x) => x.rateOut.kappa),
+      [undefined, 25, 25, 75, 25],
+    );
+    assert.deepEqual(
+      p.map((x) => x.rateOut.validation),
+      [undefined, 50, 50, 50, 0],
+    );
+    assert.deepEqual(
+      p.map((x) => x.rateOut.lambdaServing),
+      [undefined, undefined, undefined, 0, 50],
+    );
     assert.ok(p.every((x) => x.rateOut.lambdaSpeed === undefined && x.freshness.lambdaSpeed === undefined));
   });
 
   it('freshness per sample', () => {
-    assert.deepEqual(p.map((x) => x.freshness.validation), [0, 0, 0, 0, 0]);
+    assert.deepEqual(
+      p.map((x) => x.freshness.validation),
+      [0, 0, 0, 0, 0],
+    );
     // 50 passed at 1 s → 1 s; 100 passed at 2 s → 2 s; 250 passed at 5 s → 1 s; caught up → 0
-    assert.deepEqual(p.map((x) => x.freshness.kappa), [0, 1000, 2000, 1000, 0]);
+    assert.deepEqual(
+      p.map((x) => x.freshness.kappa),
+      [0, 1000, 2000, 1000, 0],
+    );
     // 100 passed at 2 s → 2 s at 4 s and 4 s at 6 s; 200 passed at 4 s → 4 s at 8 s
-    assert.deepEqual(p.map((x) => x.freshness.lambdaServing), [undefined, undefined, 2000, 4000, 4000]);
+    assert.deepEqual(
+      p.map((x) => x.freshness.lambdaServing),
+      [undefined, undefined, 2000, 4000, 4000],
+    );
   });
 
   it('summarises the whole series: time-weighted rates, freshness p50/p95 on active or lagging samples', () => {
@@ -137,8 +189,14 @@ describe('comparison series: the store', () => {
   it('is bounded: the oldest samples go first, derived figures stay as computed', () => {
     const small = new SeriesStore(3);
     for (const s of snapshots) small.add(s);
-    assert.deepEqual(small.points.map((x) => x.at), [4000, 6000, 8000]);
-    assert.deepEqual(small.points.map((x) => x.freshness.lambdaServing), [2000, 4000, 4000]);
+    assert.deepEqual(
+      small.points.map((x) => x.at),
+      [4000, 6000, 8000],
+    );
+    assert.deepEqual(
+      small.points.map((x) => x.freshness.lambdaServing),
+      [2000, 4000, 4000],
+    );
   });
 
   it('ignores a snapshot that is not newer than the latest sample', () => {
@@ -175,7 +233,10 @@ describe('comparison series: the store', () => {
   it('restores saved samples in time order, bounded', () => {
     const s = new SeriesStore(2);
     s.restore([...p].reverse());
-    assert.deepEqual(s.points.map((x) => x.at), [6000, 8000]);
+    assert.deepEqual(
+      s.points.map((x) => x.at),
+      [6000, 8000],
+    );
     s.clear();
     assert.equal(s.points.length, 0);
   });

@@ -43,7 +43,13 @@ describe('Docker containers as Archlab sees them', () => {
     const kafka = toContainerSummary(apiContainer);
     const starting = toContainerSummary({ ...apiContainer, Id: 'b', Status: 'Up 1 second (health: starting)' });
     const plain = toContainerSummary({ ...apiContainer, Id: 'c', Status: 'Up 1 minute' });
-    const init = toContainerSummary({ ...apiContainer, Id: 'd', State: 'exited', Status: 'Exited (0) 1 minute ago', Labels: { ...apiContainer.Labels, 'archlab.one-shot': 'true' } });
+    const init = toContainerSummary({
+      ...apiContainer,
+      Id: 'd',
+      State: 'exited',
+      Status: 'Exited (0) 1 minute ago',
+      Labels: { ...apiContainer.Labels, 'archlab.one-shot': 'true' },
+    });
     const crashed = toContainerSummary({ ...apiContainer, Id: 'e', State: 'exited', Status: 'Exited (1) 1 minute ago' });
     assert.deepEqual(groupHealth([kafka, starting, plain, init, crashed]), { healthy: 2, total: 4 });
     assert.equal(containerIcon(init).id, 'check');
@@ -76,7 +82,10 @@ describe('docker compose output', () => {
       '#5 [jobs 2/3] RUN pip install -r /requirements.txt',
     ];
     const parsed = lines.map(parseProgressLine);
-    assert.deepEqual(parsed.map((p) => p?.phase), ['creating', 'pulling', 'starting', 'waiting', 'healthy', 'building']);
+    assert.deepEqual(
+      parsed.map((p) => p?.phase),
+      ['creating', 'pulling', 'starting', 'waiting', 'healthy', 'building'],
+    );
     assert.equal(describeProgress(parsed[4]!, 'archlab-kappa'), 'kafka is healthy');
     assert.equal(describeProgress(parsed[3]!, 'archlab-kappa'), 'Waiting for kafka to be healthy…');
     assert.equal(describeProgress(parsed[1]!, 'archlab-kappa'), 'Pulling images: kafka…');
@@ -85,10 +94,16 @@ describe('docker compose output', () => {
 
   it('explains the failures users hit, with a next step', () => {
     const cases: [string, RegExp][] = [
-      ['Error response from daemon: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:29092 failed: port is already allocated', /127\.0\.0\.1:29092 is already in use/],
+      [
+        'Error response from daemon: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:29092 failed: port is already allocated',
+        /127\.0\.0\.1:29092 is already in use/,
+      ],
       ['dependency failed to start: container archlab-kappa-kafka-1 is unhealthy', /archlab-kappa-kafka-1 did not become healthy/],
       ['Error response from daemon: pull access denied for apache/kafka, repository does not exist', /pulling apache\/kafka failed/],
-      ['failed to resolve reference "docker.io/apache/kafka:4.4.0": dial tcp: lookup registry-1.docker.io: no such host', /pulling .* failed\. Check the internet connection/],
+      [
+        'failed to resolve reference "docker.io/apache/kafka:4.4.0": dial tcp: lookup registry-1.docker.io: no such host',
+        /pulling .* failed\. Check the internet connection/,
+      ],
       ['Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', /Docker is not running/],
       ['permission denied while trying to connect to the Docker daemon socket', /add your user to the "docker" group/],
       ["docker: 'compose' is not a docker command.", /Docker Compose v2 is missing/],

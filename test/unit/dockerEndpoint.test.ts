@@ -11,7 +11,10 @@ function dockerConfigWithContext(current: string, contexts: Record<string, strin
   for (const [name, host] of Object.entries(contexts)) {
     const metaDir = path.join(dir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
     fs.mkdirSync(metaDir, { recursive: true });
-    fs.writeFileSync(path.join(metaDir, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+    fs.writeFileSync(
+      path.join(metaDir, 'meta.json'),
+      JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+    );
   }
   return dir;
 }
@@ -26,11 +29,17 @@ describe('Docker endpoint resolution', () => {
   });
 
   it('then DOCKER_HOST', () => {
-    assert.deepEqual(resolveDockerEndpoint({ setting: ' ', env: { DOCKER_HOST: 'unix:///x.sock' }, dockerConfigDir: config }), { host: 'unix:///x.sock', source: 'DOCKER_HOST' });
+    assert.deepEqual(resolveDockerEndpoint({ setting: ' ', env: { DOCKER_HOST: 'unix:///x.sock' }, dockerConfigDir: config }), {
+      host: 'unix:///x.sock',
+      source: 'DOCKER_HOST',
+    });
   });
 
   it('then the current docker context, as the docker CLI stores it', () => {
-    assert.deepEqual(resolveDockerEndpoint({ env: {}, dockerConfigDir: config }), { host: 'unix:///home/me/.colima/default/docker.sock', source: 'docker context "colima"' });
+    assert.deepEqual(resolveDockerEndpoint({ env: {}, dockerConfigDir: config }), {
+      host: 'unix:///home/me/.colima/default/docker.sock',
+      source: 'docker context "colima"',
+    });
   });
 
   it('DOCKER_CONTEXT overrides the current context', () => {

@@ -2,8 +2,14 @@ import * as assert from 'node:assert/strict';
 import { parseEvent, serializeEvent, type SaleEvent } from '../../src/core/events';
 
 const sample: SaleEvent = {
-  event_id: 'run1-17-0', snack_automat_id: 'SNACK--17', customer_id: 42, item: 'twix', price: 3, healthy_food: false,
-  category: 'not_healthy', timestamp: '2026-11-25T10:00:00.123Z',
+  event_id: 'run1-17-0',
+  snack_automat_id: 'SNACK--17',
+  customer_id: 42,
+  item: 'twix',
+  price: 3,
+  healthy_food: false,
+  category: 'not_healthy',
+  timestamp: '2026-11-25T10:00:00.123Z',
 };
 
 function withField(field: string, value: unknown): string {
@@ -17,10 +23,12 @@ function without(field: string): string {
 }
 
 describe('events: serializeEvent / parseEvent', () => {
-  it('serializes the lab\'s JSON with the field names the Spark jobs read, in a fixed order', () => {
-    assert.equal(serializeEvent(sample),
-      '{"event_id":"run1-17-0","snack_automat_id":"SNACK--17","customer_id":42,"item":"twix","price":3,"healthy_food":false,'
-      + '"category":"not_healthy","timestamp":"2026-11-25T10:00:00.123Z"}');
+  it("serializes the lab's JSON with the field names the Spark jobs read, in a fixed order", () => {
+    assert.equal(
+      serializeEvent(sample),
+      '{"event_id":"run1-17-0","snack_automat_id":"SNACK--17","customer_id":42,"item":"twix","price":3,"healthy_food":false,' +
+        '"category":"not_healthy","timestamp":"2026-11-25T10:00:00.123Z"}',
+    );
     assert.deepEqual(JSON.parse(serializeEvent(sample)), sample);
   });
 
@@ -38,12 +46,27 @@ describe('events: serializeEvent / parseEvent', () => {
 
   it('classifies messages the jobs skip as invalid (countsAs null)', () => {
     const cases: [string | null | undefined | Uint8Array, string][] = [
-      [null, 'empty'], [undefined, 'empty'], ['', 'empty'], ['   \n', 'empty'], [new Uint8Array(), 'empty'],
-      ['not json', 'not-json'], ['{"event_id": "x", ', 'not-json'], ['\u00ff\u0000', 'not-json'],
-      ['[1,2]', 'not-an-object'], ['42', 'not-an-object'], ['"text"', 'not-an-object'], ['null', 'not-an-object'], ['true', 'not-an-object'],
-      [without('event_id'), 'missing-event-id'], [withField('event_id', ''), 'missing-event-id'], [withField('event_id', 7), 'missing-event-id'],
-      [without('item'), 'missing-item'], [withField('item', null), 'missing-item'],
-      [withField('item', 'position_1'), 'unknown-item'], [withField('item', 'Twix'), 'unknown-item'], [withField('item', 3), 'unknown-item'],
+      [null, 'empty'],
+      [undefined, 'empty'],
+      ['', 'empty'],
+      ['   \n', 'empty'],
+      [new Uint8Array(), 'empty'],
+      ['not json', 'not-json'],
+      ['{"event_id": "x", ', 'not-json'],
+      ['\u00ff\u0000', 'not-json'],
+      ['[1,2]', 'not-an-object'],
+      ['42', 'not-an-object'],
+      ['"text"', 'not-an-object'],
+      ['null', 'not-an-object'],
+      ['true', 'not-an-object'],
+      [without('event_id'), 'missing-event-id'],
+      [withField('event_id', ''), 'missing-event-id'],
+      [withField('event_id', 7), 'missing-event-id'],
+      [without('item'), 'missing-item'],
+      [withField('item', null), 'missing-item'],
+      [withField('item', 'position_1'), 'unknown-item'],
+      [withField('item', 'Twix'), 'unknown-item'],
+      [withField('item', 3), 'unknown-item'],
     ];
     for (const [input, reason] of cases) {
       const result = parseEvent(input);
@@ -58,12 +81,26 @@ describe('events: serializeEvent / parseEvent', () => {
 
   it('flags a bad field but says the jobs still count it as its item', () => {
     const cases = [
-      withField('snack_automat_id', 'SNACK--126'), withField('snack_automat_id', 'position_1'), withField('snack_automat_id', 17), without('snack_automat_id'),
-      withField('customer_id', 201), withField('customer_id', -1), withField('customer_id', 4.5), withField('customer_id', '42'),
-      withField('price', 1), withField('price', '3'), withField('healthy_food', true), withField('healthy_food', 'false'),
-      withField('category', 'healthy'), without('category'),
-      withField('timestamp', '2026-11-25 10:00:00'), withField('timestamp', '2026-11-25T10:00:00Z'), withField('timestamp', '2026-11-25T10:00:00.123+01:00'),
-      withField('timestamp', '2026-13-45T10:00:00.123Z'), withField('timestamp', 1764064800123), without('timestamp'),
+      withField('snack_automat_id', 'SNACK--126'),
+      withField('snack_automat_id', 'position_1'),
+      withField('snack_automat_id', 17),
+      without('snack_automat_id'),
+      withField('customer_id', 201),
+      withField('customer_id', -1),
+      withField('customer_id', 4.5),
+      withField('customer_id', '42'),
+      withField('price', 1),
+      withField('price', '3'),
+      withField('healthy_food', true),
+      withField('healthy_food', 'false'),
+      withField('category', 'healthy'),
+      without('category'),
+      withField('timestamp', '2026-11-25 10:00:00'),
+      withField('timestamp', '2026-11-25T10:00:00Z'),
+      withField('timestamp', '2026-11-25T10:00:00.123+01:00'),
+      withField('timestamp', '2026-13-45T10:00:00.123Z'),
+      withField('timestamp', 1764064800123),
+      without('timestamp'),
     ];
     for (const input of cases) {
       const result = parseEvent(input);
@@ -75,14 +112,17 @@ describe('events: serializeEvent / parseEvent', () => {
     }
   });
 
-  it('ignores extra fields (e.g. the original lab\'s ones: 1)', () => {
+  it("ignores extra fields (e.g. the original lab's ones: 1)", () => {
     const result = parseEvent(JSON.stringify({ ...sample, ones: 1 }));
     assert.deepEqual(result, { ok: true, event: sample });
   });
 
   it('never throws, whatever the input', () => {
     let state = 12345;
-    const random = () => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return state; };
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
     const alphabet = '{}[]":,0123456789abcdefghijklmnopqrstuvwxyz_-. \\\n\u00e9\ud83c';
     for (let i = 0; i < 2000; i++) {
       let text = i % 3 === 0 ? serializeEvent(sample).slice(0, random() % 160) : '';

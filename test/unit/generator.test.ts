@@ -1,8 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { serializeEvent, parseEvent } from '../../src/core/events';
 import {
-  addSnackCounts, countEvents, defaultRunId, emptySnackCounts, EventGenerator, eventsOfPurchase, isValidRunId, mulberry32, purchaseAt,
-  seed32, steppedClock, totalOfSnackCounts,
+  addSnackCounts,
+  countEvents,
+  defaultRunId,
+  emptySnackCounts,
+  EventGenerator,
+  eventsOfPurchase,
+  isValidRunId,
+  mulberry32,
+  purchaseAt,
+  seed32,
+  steppedClock,
+  totalOfSnackCounts,
 } from '../../src/core/generator';
 import { MACHINE_COUNT, SNACK_NAMES } from '../../src/core/snacks';
 import { murmur2, partitionForKey } from '../../src/generator/partitioner';
@@ -18,17 +28,23 @@ describe('generator (core): seeded, reproducible events', () => {
     const b = make(42).take(20_000);
     assert.deepEqual(a, b);
     const c = make(43).take(20_000);
-    assert.notDeepEqual(a.map((e) => e.item), c.map((e) => e.item));
+    assert.notDeepEqual(
+      a.map((e) => e.item),
+      c.map((e) => e.item),
+    );
   });
 
   it('pins the first events of seed 42 (the sequence must not change between versions)', () => {
     const first = make(42, 'golden').take(4);
-    assert.deepEqual(first.map((e) => [e.event_id, e.snack_automat_id, e.customer_id, e.item, e.timestamp]), [
-      ['golden-0-0', 'SNACK--82', 34, 'snickers', '2026-01-01T00:00:00.000Z'],
-      ['golden-0-1', 'SNACK--82', 34, 'orange', '2026-01-01T00:00:00.000Z'],
-      ['golden-0-2', 'SNACK--82', 34, 'milkyway', '2026-01-01T00:00:00.000Z'],
-      ['golden-1-0', 'SNACK--64', 70, 'apple', '2026-01-01T00:00:00.250Z'],
-    ]);
+    assert.deepEqual(
+      first.map((e) => [e.event_id, e.snack_automat_id, e.customer_id, e.item, e.timestamp]),
+      [
+        ['golden-0-0', 'SNACK--82', 34, 'snickers', '2026-01-01T00:00:00.000Z'],
+        ['golden-0-1', 'SNACK--82', 34, 'orange', '2026-01-01T00:00:00.000Z'],
+        ['golden-0-2', 'SNACK--82', 34, 'milkyway', '2026-01-01T00:00:00.000Z'],
+        ['golden-1-0', 'SNACK--64', 70, 'apple', '2026-01-01T00:00:00.250Z'],
+      ],
+    );
   });
 
   it('draws purchase n the same way whatever came before (random access, resumable)', () => {
@@ -62,11 +78,15 @@ describe('generator (core): seeded, reproducible events', () => {
   });
 
   it('gives unique event ids', () => {
-    const ids = new Set(make(1).take(100_000).map((e) => e.event_id));
+    const ids = new Set(
+      make(1)
+        .take(100_000)
+        .map((e) => e.event_id),
+    );
     assert.equal(ids.size, 100_000);
   });
 
-  it('has the lab\'s distributions (snacks uniform, 1-8 items weighted 8..1, all machines and customers)', () => {
+  it("has the lab's distributions (snacks uniform, 1-8 items weighted 8..1, all machines and customers)", () => {
     const g = make(2024);
     const events = g.take(300_000);
     const counts = countEvents(events);
@@ -129,7 +149,7 @@ describe('generator (core): seeded, reproducible events', () => {
     assert.ok(Math.abs(sum / 100_000 - 0.5) < 0.01);
   });
 
-  it('validates run ids (they go into event ids, \'-\' is the separator)', () => {
+  it("validates run ids (they go into event ids, '-' is the separator)", () => {
     assert.ok(isValidRunId('s42.lx3k9a'));
     assert.ok(isValidRunId(defaultRunId(42, Date.now())));
     assert.ok(isValidRunId(defaultRunId(-5, 0)));
@@ -149,10 +169,14 @@ describe('generator (core): seeded, reproducible events', () => {
 });
 
 describe('generator: Kafka partitioning and batching helpers', () => {
-  it('murmur2 matches Kafka\'s (Java Utils.murmur2 test vectors) and kafkajs\' DefaultPartitioner', () => {
+  it("murmur2 matches Kafka's (Java Utils.murmur2 test vectors) and kafkajs' DefaultPartitioner", () => {
     const vectors: [string, number][] = [
-      ['21', -973932308], ['foobar', -790332482], ['a-little-bit-long-string', -985981536],
-      ['a-little-bit-longer-string', -1486304829], ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971], ['abc', 479470107],
+      ['21', -973932308],
+      ['foobar', -790332482],
+      ['a-little-bit-long-string', -985981536],
+      ['a-little-bit-longer-string', -1486304829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+      ['abc', 479470107],
     ];
     for (const [key, hash] of vectors) assert.equal(murmur2(key), hash, key);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -160,19 +184,29 @@ describe('generator: Kafka partitioning and batching helpers', () => {
     for (let i = 0; i < 126; i++) assert.equal(murmur2(`SNACK--${i}`), kafkajsMurmur2(`SNACK--${i}`));
     const perPartition = [0, 0, 0];
     for (let i = 0; i < 126; i++) perPartition[partitionForKey(`SNACK--${i}`, 3)]++;
-    assert.ok(perPartition.every((n) => n > 25), `machines per partition ${perPartition}`);
+    assert.ok(
+      perPartition.every((n) => n > 25),
+      `machines per partition ${perPartition}`,
+    );
   });
 
   it('groups a batch per partition exactly as kafkajs does, in linear time', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const group = require('kafkajs/src/producer/groupMessagesPerPartition') as (args: object) => Record<string, unknown[]>;
     const partitioner = ({ message }: { message: { partition: number } }) => message.partition;
-    const partitionMetadata = [{ partitionId: 0, leader: 1 }, { partitionId: 1, leader: 1 }, { partitionId: 2, leader: 1 }];
+    const partitionMetadata = [
+      { partitionId: 0, leader: 1 },
+      { partitionId: 1, leader: 1 },
+      { partitionId: 2, leader: 1 },
+    ];
     const messages = Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 7 === 0 ? 2 : 1 }));
     const expected = group({ topic: 't', partitionMetadata, messages: [...messages], partitioner });
     const fast = withLinearGrouping([...messages]);
     assert.deepEqual(group({ topic: 't', partitionMetadata, messages: fast, partitioner }), expected);
-    assert.equal(fast.reduce((sum, m) => sum + m.partition, 0), messages.reduce((sum, m) => sum + m.partition, 0));
+    assert.equal(
+      fast.reduce((sum, m) => sum + m.partition, 0),
+      messages.reduce((sum, m) => sum + m.partition, 0),
+    );
     assert.deepEqual(Object.keys(fast), Object.keys(messages), 'no enumerable extra property');
     const started = process.hrtime.bigint();
     group({ topic: 't', partitionMetadata, messages: withLinearGrouping(Array.from({ length: 20_000 }, (_, i) => ({ partition: i % 3 }))), partitioner });

@@ -19,7 +19,10 @@ describe('package.json manifest', () => {
     const container = contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'archlab');
     assert.equal(container.title, 'Archlab');
     assert.ok(fs.existsSync(path.join(root, container.icon)), 'activity-bar icon file exists');
-    assert.deepEqual(contributes.views.archlab.map((v: { name: string }) => v.name), ['Containers', 'Topics', 'Cassandra']);
+    assert.deepEqual(
+      contributes.views.archlab.map((v: { name: string }) => v.name),
+      ['Containers', 'Topics', 'Cassandra'],
+    );
     for (const view of contributes.views.archlab) {
       const welcome = contributes.viewsWelcome.find((w: { view: string }) => w.view === view.id);
       assert.ok(welcome, `welcome view for ${view.id}`);
@@ -29,12 +32,24 @@ describe('package.json manifest', () => {
 
   it('titles every command with the Archlab category, and the required ones exist', () => {
     const titles = contributes.commands.map((c: { category: string; title: string }) => `${c.category}: ${c.title}`);
-    for (const required of ['Start Lambda', 'Start Kappa', 'Stop Lambda', 'Stop Kappa', 'Open Comparison', 'Start Data Generator', 'Stop Data Generator', 'Show Logs']) {
+    for (const required of [
+      'Start Lambda',
+      'Start Kappa',
+      'Stop Lambda',
+      'Stop Kappa',
+      'Open Comparison',
+      'Start Data Generator',
+      'Stop Data Generator',
+      'Show Logs',
+    ]) {
       assert.ok(titles.includes(`Archlab: ${required}`), `missing Archlab: ${required}`);
     }
     for (const command of contributes.commands) assert.equal(command.category, 'Archlab');
     for (const view of contributes.views.archlab) {
-      assert.ok(contributes.menus['view/title'].some((m: { command: string; when: string }) => m.command.endsWith('.refresh') && m.when === `view == ${view.id}`), `refresh on ${view.id} title bar`);
+      assert.ok(
+        contributes.menus['view/title'].some((m: { command: string; when: string }) => m.command.endsWith('.refresh') && m.when === `view == ${view.id}`),
+        `refresh on ${view.id} title bar`,
+      );
     }
   });
 

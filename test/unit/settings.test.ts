@@ -11,15 +11,17 @@ describe('settings validation', () => {
   });
 
   it('accepts good values and trims them', () => {
-    const { settings, problems } = validateSettings(reader({
-      'kafka.bootstrapServers': [' broker-1.example:9092', '10.0.0.2:19092'],
-      'cassandra.contactPoints': ['cassandra.example', '[::1]:9043'],
-      'cassandra.localDataCenter': ' dc-east ',
-      'docker.host': 'tcp://127.0.0.1:2375',
-      'generator.eventsPerSecond': 0,
-      'generator.seed': -7,
-      memoryProfile: 'large',
-    }));
+    const { settings, problems } = validateSettings(
+      reader({
+        'kafka.bootstrapServers': [' broker-1.example:9092', '10.0.0.2:19092'],
+        'cassandra.contactPoints': ['cassandra.example', '[::1]:9043'],
+        'cassandra.localDataCenter': ' dc-east ',
+        'docker.host': 'tcp://127.0.0.1:2375',
+        'generator.eventsPerSecond': 0,
+        'generator.seed': -7,
+        memoryProfile: 'large',
+      }),
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(settings.kafkaBootstrapServers, ['broker-1.example:9092', '10.0.0.2:19092']);
     assert.deepEqual(settings.cassandraContactPoints, ['cassandra.example', '[::1]:9043']);
@@ -40,17 +42,23 @@ describe('settings validation', () => {
   });
 
   it('rejects out-of-range ports, a bad docker host, a bad rate, seed and profile, each with its own message', () => {
-    const { settings, problems } = validateSettings(reader({
-      'cassandra.contactPoints': ['db:70000'],
-      'docker.host': '/var/run/docker.sock',
-      'generator.eventsPerSecond': 2.5,
-      'generator.seed': 'abc',
-      memoryProfile: 'huge',
-      'cassandra.localDataCenter': '  ',
-    }));
+    const { settings, problems } = validateSettings(
+      reader({
+        'cassandra.contactPoints': ['db:70000'],
+        'docker.host': '/var/run/docker.sock',
+        'generator.eventsPerSecond': 2.5,
+        'generator.seed': 'abc',
+        memoryProfile: 'huge',
+        'cassandra.localDataCenter': '  ',
+      }),
+    );
     assert.deepEqual(problems.map((p) => p.key).sort(), [
-      'archlab.cassandra.contactPoints', 'archlab.cassandra.localDataCenter', 'archlab.docker.host',
-      'archlab.generator.eventsPerSecond', 'archlab.generator.seed', 'archlab.memoryProfile',
+      'archlab.cassandra.contactPoints',
+      'archlab.cassandra.localDataCenter',
+      'archlab.docker.host',
+      'archlab.generator.eventsPerSecond',
+      'archlab.generator.seed',
+      'archlab.memoryProfile',
     ]);
     assert.match(problems.find((p) => p.key === 'archlab.docker.host')!.message, /unix:\/\/\/var\/run\/docker\.sock/);
     assert.match(problems.find((p) => p.key === 'archlab.generator.eventsPerSecond')!.message, /whole number .* not 2\.5/);

@@ -1,22 +1,36 @@
 import * as assert from 'node:assert/strict';
 import {
-  CUSTOMER_ID_MAX, isSnackName, ITEMS_PER_PURCHASE_WEIGHTS, MACHINE_COUNT, machineId, SNACK_NAMES, SNACK_TOPIC, SNACK_TOPIC_PARTITIONS,
-  snackByName, SNACKS,
+  CUSTOMER_ID_MAX,
+  isSnackName,
+  ITEMS_PER_PURCHASE_WEIGHTS,
+  MACHINE_COUNT,
+  machineId,
+  SNACK_NAMES,
+  SNACK_TOPIC,
+  SNACK_TOPIC_PARTITIONS,
+  snackByName,
+  SNACKS,
 } from '../../src/core/snacks';
 
 describe('snack catalog', () => {
-  it('has the lab\'s 8 snacks with their prices and categories (snack names, never slot names)', () => {
-    assert.deepEqual(SNACKS.map((s) => [s.name, s.price, s.category, s.healthy]), [
-      ['apple', 1, 'healthy', true],
-      ['banana', 1, 'healthy', true],
-      ['orange', 1, 'healthy', true],
-      ['blueberries', 2, 'healthy', true],
-      ['snickers', 3, 'not_healthy', false],
-      ['mars', 3, 'not_healthy', false],
-      ['twix', 3, 'not_healthy', false],
-      ['milkyway', 3, 'not_healthy', false],
-    ]);
-    assert.deepEqual(SNACKS.map((s) => s.name), [...SNACK_NAMES]);
+  it("has the lab's 8 snacks with their prices and categories (snack names, never slot names)", () => {
+    assert.deepEqual(
+      SNACKS.map((s) => [s.name, s.price, s.category, s.healthy]),
+      [
+        ['apple', 1, 'healthy', true],
+        ['banana', 1, 'healthy', true],
+        ['orange', 1, 'healthy', true],
+        ['blueberries', 2, 'healthy', true],
+        ['snickers', 3, 'not_healthy', false],
+        ['mars', 3, 'not_healthy', false],
+        ['twix', 3, 'not_healthy', false],
+        ['milkyway', 3, 'not_healthy', false],
+      ],
+    );
+    assert.deepEqual(
+      SNACKS.map((s) => s.name),
+      [...SNACK_NAMES],
+    );
     assert.ok(Object.isFrozen(SNACKS));
   });
 

@@ -7,11 +7,31 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import {
-  GRAFANA_DATASOURCE_UID, GRAFANA_PASSWORD_ENV, IMAGES, SPARK_PACKAGES, STACK_NAMES, STACKS, VERSIONS, composeFilePath,
-  memoryBudget, memoryEnv, parseMemory, stackOfProject, type MemoryProfile, type StackName,
+  GRAFANA_DATASOURCE_UID,
+  GRAFANA_PASSWORD_ENV,
+  IMAGES,
+  SPARK_PACKAGES,
+  STACK_NAMES,
+  STACKS,
+  VERSIONS,
+  composeFilePath,
+  memoryBudget,
+  memoryEnv,
+  parseMemory,
+  stackOfProject,
+  type MemoryProfile,
+  type StackName,
 } from '../../src/core/stacks';
 import {
-  commandLine, interpolations, isOneShot, loadCompose, loadDashboard, publishedPorts, repoRoot, variableQuery, withDefaults,
+  commandLine,
+  interpolations,
+  isOneShot,
+  loadCompose,
+  loadDashboard,
+  publishedPorts,
+  repoRoot,
+  variableQuery,
+  withDefaults,
   type ComposeService,
 } from '../stacks/model';
 
@@ -64,24 +84,47 @@ describe('stack catalog (src/core/stacks.ts)', () => {
     for (const stack of Object.values(STACKS)) {
       for (const ui of stack.uis) {
         assert.match(ui.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-        assert.ok(stack.services.some((s) => s.name === ui.service), `${stack.name}: ${ui.id} served by ${ui.service}`);
+        assert.ok(
+          stack.services.some((s) => s.name === ui.service),
+          `${stack.name}: ${ui.id} served by ${ui.service}`,
+        );
       }
     }
-    assert.deepEqual(STACKS.lambda.uis.map((u) => [u.id, u.url]), [
-      ['grafana', 'http://127.0.0.1:13000/'], ['spark', 'http://127.0.0.1:18080/'], ['hdfs', 'http://127.0.0.1:19870/'],
-      ['yarn', 'http://127.0.0.1:18088/'], ['kafka-ui', 'http://127.0.0.1:18081/'],
-    ]);
-    assert.deepEqual(STACKS.kappa.uis.map((u) => [u.id, u.url]), [
-      ['grafana', 'http://127.0.0.1:23000/'], ['spark', 'http://127.0.0.1:28080/'], ['kafka-ui', 'http://127.0.0.1:28081/'],
-    ]);
+    assert.deepEqual(
+      STACKS.lambda.uis.map((u) => [u.id, u.url]),
+      [
+        ['grafana', 'http://127.0.0.1:13000/'],
+        ['spark', 'http://127.0.0.1:18080/'],
+        ['hdfs', 'http://127.0.0.1:19870/'],
+        ['yarn', 'http://127.0.0.1:18088/'],
+        ['kafka-ui', 'http://127.0.0.1:18081/'],
+      ],
+    );
+    assert.deepEqual(
+      STACKS.kappa.uis.map((u) => [u.id, u.url]),
+      [
+        ['grafana', 'http://127.0.0.1:23000/'],
+        ['spark', 'http://127.0.0.1:28080/'],
+        ['kafka-ui', 'http://127.0.0.1:28081/'],
+      ],
+    );
   });
 
   it('lists the jobs with their compose service, job file and Spark cores', () => {
-    assert.deepEqual(STACKS.lambda.jobs.map((j) => j.id), ['speed_layer', 'hdfs_ingest', 'batch_layer', 'validation']);
-    assert.deepEqual(STACKS.kappa.jobs.map((j) => j.id), ['kappa_stream', 'kappa_replay', 'validation']);
+    assert.deepEqual(
+      STACKS.lambda.jobs.map((j) => j.id),
+      ['speed_layer', 'hdfs_ingest', 'batch_layer', 'validation'],
+    );
+    assert.deepEqual(
+      STACKS.kappa.jobs.map((j) => j.id),
+      ['kappa_stream', 'kappa_replay', 'validation'],
+    );
     for (const stack of Object.values(STACKS)) {
       for (const job of stack.jobs) {
-        assert.ok(stack.services.some((s) => s.name === job.service && s.kind === 'job'), `${stack.name}: ${job.service} is a job service`);
+        assert.ok(
+          stack.services.some((s) => s.name === job.service && s.kind === 'job'),
+          `${stack.name}: ${job.service} is a job service`,
+        );
         assert.match(job.file, /^lab-stacks\/jobs\/\w+\.py$/);
         assert.ok(fs.existsSync(path.join(repoRoot, job.file)), `${job.file} exists`);
         if (job.onDemandService) assert.equal(stack.services.find((s) => s.name === job.onDemandService)?.kind, 'task');
@@ -157,7 +200,10 @@ for (const name of STACK_NAMES) {
       }
       for (const ui of stack.uis) {
         const port = Number(new URL(ui.url).port);
-        assert.ok(publishedPorts(compose.services[ui.service]).some((p) => p.hostPort === port), `${ui.id} on ${port}`);
+        assert.ok(
+          publishedPorts(compose.services[ui.service]).some((p) => p.hostPort === port),
+          `${ui.id} on ${port}`,
+        );
       }
       const published = (svc: string) => publishedPorts(compose.services[svc]).map((p) => p.hostPort);
       assert.ok(published('kafka').includes(Number(stack.endpoints.kafkaBootstrap.split(':')[1])));
@@ -208,8 +254,8 @@ for (const name of STACK_NAMES) {
     it('keeps the data in named volumes: Kafka, Cassandra, Grafana, Spark checkpoints and Ivy (and HDFS in lambda)', () => {
       const declared = Object.keys(compose.volumes ?? {}).sort();
       assert.deepEqual(declared, [...stack.volumes].sort());
-      const mount = (svc: string, target: string) => (compose.services[svc].volumes ?? [])
-        .some((v) => typeof v === 'string' && v.split(':')[1] === target && declared.includes(v.split(':')[0]));
+      const mount = (svc: string, target: string) =>
+        (compose.services[svc].volumes ?? []).some((v) => typeof v === 'string' && v.split(':')[1] === target && declared.includes(v.split(':')[0]));
       assert.ok(mount('kafka', '/var/lib/kafka/data'));
       assert.equal(compose.services.kafka.environment?.KAFKA_LOG_DIRS, '/var/lib/kafka/data');
       assert.ok(mount('cassandra', '/var/lib/cassandra'));
@@ -280,18 +326,20 @@ for (const name of STACK_NAMES) {
       if (name === 'kappa') assert.match(commandLine(compose.services['kappa-replay']), /kappa_stream\.py --replay$/);
       if (name === 'lambda') {
         assert.match(commandLine(compose.services['batch-once']), /batch_layer\.py --once$/);
-        for (const svc of ['hdfs-ingest', 'batch-layer', 'batch-once']) assert.ok(commandLine(compose.services[svc]).includes('--conf=spark.hadoop.dfs.replication=1'), `${svc}: one HDFS replica`);
+        for (const svc of ['hdfs-ingest', 'batch-layer', 'batch-once'])
+          assert.ok(commandLine(compose.services[svc]).includes('--conf=spark.hadoop.dfs.replication=1'), `${svc}: one HDFS replica`);
       }
       // Every app asks for one core: the cluster has a core for each job that runs together.
       const std = memoryEnv(name, 'standard');
       const cores = Number(std.ARCHLAB_SPARK_WORKERS) * Number(std.ARCHLAB_SPARK_WORKER_CORES);
       const together = stack.jobs.filter((j) => j.engine !== 'python').reduce((n, j) => n + j.sparkCores, 0);
       assert.ok(cores >= together, `${cores} Spark cores for ${together} apps`);
-      const executors = Math.floor(parseMemory(std.ARCHLAB_SPARK_WORKER_MEMORY) / parseMemory(std.ARCHLAB_SPARK_EXECUTOR_MEMORY)) * Number(std.ARCHLAB_SPARK_WORKERS);
+      const executors =
+        Math.floor(parseMemory(std.ARCHLAB_SPARK_WORKER_MEMORY) / parseMemory(std.ARCHLAB_SPARK_EXECUTOR_MEMORY)) * Number(std.ARCHLAB_SPARK_WORKERS);
       assert.ok(executors >= together, `memory for ${together} executors`);
     });
 
-    it('takes its memory defaults from the catalog\'s standard profile, and only catalogued variables', () => {
+    it("takes its memory defaults from the catalog's standard profile, and only catalogued variables", () => {
       const standard = memoryEnv(name, 'standard');
       const uses = interpolations(text);
       for (const use of uses) {
@@ -303,7 +351,11 @@ for (const name of STACK_NAMES) {
         assert.ok(use.name in standard, `${use.name} is in the catalog's memory profiles`);
         assert.equal(use.default, standard[use.name], `${use.name} default equals the standard profile`);
       }
-      for (const key of Object.keys(standard)) assert.ok(uses.some((u) => u.name === key), `${key} is used by the compose file`);
+      for (const key of Object.keys(standard))
+        assert.ok(
+          uses.some((u) => u.name === key),
+          `${key} is used by the compose file`,
+        );
       for (const s of stack.services) {
         const c = compose.services[s.name];
         if ('env' in s.memory) assert.equal(c.mem_limit, `\${${s.memory.env}:-${standard[s.memory.env]}}`, `${s.name} mem_limit`);
@@ -372,7 +424,9 @@ describe('dashboards (grafana_templates/)', () => {
     const dashboard = loadDashboard(name);
     const queries = [
       ...dashboard.templating.list.map((v) => ({ where: `variable ${v.name}`, cql: variableQuery(v), ds: v.datasource })),
-      ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: `panel "${p.title}" ${t.refId}`, cql: t.target, ds: t.datasource, raw: t.rawQuery }))),
+      ...dashboard.panels.flatMap((p) =>
+        (p.targets ?? []).map((t) => ({ where: `panel "${p.title}" ${t.refId}`, cql: t.target, ds: t.datasource, raw: t.rawQuery })),
+      ),
     ];
 
     it(`${name}: every panel and variable queries the provisioned Cassandra datasource`, () => {
@@ -401,7 +455,7 @@ describe('dashboards (grafana_templates/)', () => {
     assert.notEqual(loadDashboard('lambda').uid, loadDashboard('kappa').uid);
   });
 
-  it('show truth, validation and each architecture\'s views per snack, with differences', () => {
+  it("show truth, validation and each architecture's views per snack, with differences", () => {
     const cql = (d: StackName) => JSON.stringify(loadDashboard(d));
     for (const view of ['truth', 'validation', 'batch', 'serving']) assert.ok(cql('lambda').includes(`\\"view\\" = '${view}'`), `lambda shows ${view}`);
     for (const view of ['truth', 'validation', 'kappa']) assert.ok(cql('kappa').includes(`\\"view\\" = '${view}'`), `kappa shows ${view}`);

@@ -20,7 +20,10 @@ describe('Cassandra view against a real Cassandra (lab schema)', function () {
   before(async () => {
     api = await vscode.extensions.getExtension<ArchlabApi>('archlab.archlab')!.activate();
     await applySchema(client);
-    for (const [item, count] of [['twix', 12], ['apple', 5]] as const) {
+    for (const [item, count] of [
+      ['twix', 12],
+      ['apple', 5],
+    ] as const) {
       await client.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'validation\', 0, ?, ?)', [item, count]);
       await client.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'kappa\', 4, ?, ?)', [item, count - 1]);
     }
@@ -46,10 +49,13 @@ describe('Cassandra view against a real Cassandra (lab schema)', function () {
     assert.equal(description(views[0]), '17 items · 3 invalid');
     assert.equal(description(views[1]), '15 items · v4');
     const rows = await children(views[0]);
-    assert.deepEqual(rows.map((r) => `${label(r)}=${description(r)}`), ['apple=5', 'twix=12']);
+    assert.deepEqual(
+      rows.map((r) => `${label(r)}=${description(r)}`),
+      ['apple=5', 'twix=12'],
+    );
   });
 
-  it('lists a keyspace\'s tables with their keys', async () => {
+  it("lists a keyspace's tables with their keys", async () => {
     const [cluster] = await children();
     const keyspace = (await children(cluster)).find((n) => n.kind === 'keyspace' && n.keyspace === 'archlab')!;
     const tables = await children(keyspace);
@@ -57,7 +63,7 @@ describe('Cassandra view against a real Cassandra (lab schema)', function () {
     assert.equal(description(tables.find((t) => label(t) === 'view_counts')!), '(view, version), item');
   });
 
-  it('opens a table\'s rows and runs CQL without throwing; a wrong contact point gives an error item', async () => {
+  it("opens a table's rows and runs CQL without throwing; a wrong contact point gives an error item", async () => {
     const [cluster] = await children();
     const keyspace = (await children(cluster)).find((n) => n.kind === 'keyspace' && n.keyspace === 'archlab')!;
     const table = (await children(keyspace)).find((t) => label(t) === 'view_counts')!;

@@ -27,7 +27,14 @@ describe('Archlab in a real VS Code', () => {
     const contributed = manifest().contributes.commands.map((c) => c.command);
     for (const command of contributed) assert.ok(registered.has(command), `${command} is registered`);
     const viewCommands = /\.(focus|resetViewLocation|toggleVisibility|removeView|open)$/;
-    const extra = [...registered].filter((c) => !contributed.includes(c) && !viewCommands.test(c) && !c.startsWith('archlab.containers.') && !c.startsWith('archlab.topics.') && !c.startsWith('archlab.cassandra.'));
+    const extra = [...registered].filter(
+      (c) =>
+        !contributed.includes(c) &&
+        !viewCommands.test(c) &&
+        !c.startsWith('archlab.containers.') &&
+        !c.startsWith('archlab.topics.') &&
+        !c.startsWith('archlab.cassandra.'),
+    );
     assert.deepEqual(extra, [], 'registered but not in package.json');
   });
 
@@ -62,7 +69,10 @@ describe('Archlab in a real VS Code', () => {
       await config().update('memoryProfile', 'enormous', vscode.ConfigurationTarget.Global);
       const { settings, problems } = api.readSettings();
       assert.deepEqual(problems.map((p) => p.key).sort(), ['archlab.generator.eventsPerSecond', 'archlab.kafka.bootstrapServers', 'archlab.memoryProfile']);
-      assert.match(problems.find((p) => p.key === 'archlab.kafka.bootstrapServers')!.message, /"localhost" is not a valid host:port \(for example "127\.0\.0\.1:9092"\)/);
+      assert.match(
+        problems.find((p) => p.key === 'archlab.kafka.bootstrapServers')!.message,
+        /"localhost" is not a valid host:port \(for example "127\.0\.0\.1:9092"\)/,
+      );
       assert.deepEqual(settings.kafkaBootstrapServers, []);
       assert.equal(settings.generatorEventsPerSecond, 100);
       assert.equal(settings.memoryProfile, 'standard');

@@ -53,7 +53,11 @@ describe('data generator from VS Code (real Kafka)', function () {
     assert.equal(finals.length, 1);
     const after = await topicTotal();
     assert.equal(after - before, finals[0].acked, 'the topic grew by exactly the acknowledged events');
-    assert.equal(Object.values(finals[0].truth).reduce((a, b) => a + b, 0), finals[0].acked, 'truth sums to the acknowledged events');
+    assert.equal(
+      Object.values(finals[0].truth).reduce((a, b) => a + b, 0),
+      finals[0].acked,
+      'truth sums to the acknowledged events',
+    );
     assert.ok(finals[0].acked >= 800, `about 400/s for 3 s: ${finals[0].acked}`);
   });
 

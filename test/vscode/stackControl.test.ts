@@ -26,9 +26,11 @@ describe('stack control from VS Code (real Docker engine)', function () {
   let api: ArchlabApi;
 
   before(async function () {
-    if (!process.env.DOCKER_HOST) throw new Error('DOCKER_HOST is not set: run through `npm run test:vscode`, which starts the test bed\'s Docker engine');
+    if (!process.env.DOCKER_HOST) throw new Error("DOCKER_HOST is not set: run through `npm run test:vscode`, which starts the test bed's Docker engine");
     api = await vscode.extensions.getExtension<ArchlabApi>('archlab.archlab')!.activate();
-    await vscode.workspace.getConfiguration('archlab').update('stacks.composeFiles', { kappa: path.join(repoRoot, 'test', 'fixtures', 'stacks', 'mini', 'compose.yaml') }, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('archlab')
+      .update('stacks.composeFiles', { kappa: path.join(repoRoot, 'test', 'fixtures', 'stacks', 'mini', 'compose.yaml') }, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
@@ -39,14 +41,26 @@ describe('stack control from VS Code (real Docker engine)', function () {
   it('Start Kappa brings the stack up and the containers model shows it healthy', async () => {
     await vscode.commands.executeCommand('archlab.startKappa');
     const state = await until('kappa healthy', api, (s) => kappa(s).filter((c) => c.health === 'healthy').length === 2);
-    assert.deepEqual(kappa(state).map((c) => c.service).sort(), ['init', 'spark-master', 'store']);
+    assert.deepEqual(
+      kappa(state)
+        .map((c) => c.service)
+        .sort(),
+      ['init', 'spark-master', 'store'],
+    );
     for (const c of kappa(state).filter((x) => !x.oneShot)) assert.ok(c.ports.every((p) => p.hostIp === '127.0.0.1'));
   });
 
   it('starting a stack that is already up changes nothing', async () => {
-    const before = kappa(api.containers()).map((c) => c.id).sort();
+    const before = kappa(api.containers())
+      .map((c) => c.id)
+      .sort();
     await vscode.commands.executeCommand('archlab.startKappa');
-    assert.deepEqual(kappa(api.containers()).map((c) => c.id).sort(), before);
+    assert.deepEqual(
+      kappa(api.containers())
+        .map((c) => c.id)
+        .sort(),
+      before,
+    );
   });
 
   it('stopping a container from its tree item shows in the model (events stream), and it starts again', async () => {

@@ -12,7 +12,6 @@ const topicA = `archlab-view-a-${run}`;
 const topicB = `archlab-view-b-${run}`;
 const group = `archlab-view-group-${run}`;
 
-
 describe('Topics view against a real Kafka broker', function () {
   this.timeout(120_000);
   const broker = requireService('kafka').bootstrap;
@@ -31,7 +30,13 @@ describe('Topics view against a real Kafka broker', function () {
     api = await vscode.extensions.getExtension<ArchlabApi>('archlab.archlab')!.activate();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: topicA, numPartitions: 3 }, { topic: topicB, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: topicA, numPartitions: 3 },
+        { topic: topicB, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
@@ -73,8 +78,14 @@ describe('Topics view against a real Kafka broker', function () {
     const cluster = await clusterNode();
     const topic = (await children(cluster)).find((n) => n.kind === 'topic' && n.topic.name === topicA)!;
     const partitions = (await children(topic)) as Extract<TopicsNode, { kind: 'partition' }>[];
-    assert.deepEqual(partitions.map((p) => p.partition.partition), [0, 1, 2]);
-    assert.equal(partitions.reduce((sum, p) => sum + Number(p.partition.endOffset - p.partition.startOffset), 0), 30);
+    assert.deepEqual(
+      partitions.map((p) => p.partition.partition),
+      [0, 1, 2],
+    );
+    assert.equal(
+      partitions.reduce((sum, p) => sum + Number(p.partition.endOffset - p.partition.startOffset), 0),
+      30,
+    );
     assert.match(String(item(partitions[0]).description), /^leader 1 · offsets 0–\d+$/);
   });
 
@@ -96,7 +107,7 @@ describe('Topics view against a real Kafka broker', function () {
     await vscode.commands.executeCommand('archlab.topics.hideInternal');
   });
 
-  it('computes a topic\'s message rate from end-offset deltas', async () => {
+  it("computes a topic's message rate from end-offset deltas", async () => {
     await children(await clusterNode());
     await api.topicsTree().updateRates();
     const producer = kafka.producer();

@@ -13,7 +13,8 @@ export class DriverCassandraClient implements CassandraClient {
   constructor(private readonly connection: CassandraConnection) {
     this.timeoutMs = connection.queryTimeoutMs ?? 5000;
     const points = connection.contactPoints.map((p) => parseHostPort(p, 9042));
-    if (points.length === 0 || points.some((p) => !p)) throw new CassandraClientError('invalid', `Invalid Cassandra contact points: ${connection.contactPoints.join(', ')} (use host or host:port).`);
+    if (points.length === 0 || points.some((p) => !p))
+      throw new CassandraClientError('invalid', `Invalid Cassandra contact points: ${connection.contactPoints.join(', ')} (use host or host:port).`);
     this.client = new cassandra.Client({
       contactPoints: points.map((p) => `${p!.host}:${p!.port}`),
       localDataCenter: connection.localDataCenter,
@@ -42,26 +43,40 @@ export class DriverCassandraClient implements CassandraClient {
 
   async keyspaces(options: { includeSystem?: boolean } = {}): Promise<string[]> {
     const result = await this.execute('SELECT keyspace_name FROM system_schema.keyspaces', [], { maxRows: 10_000 });
-    return result.rows.map((r) => String(r.keyspace_name)).filter((k) => options.includeSystem || !SYSTEM_KEYSPACES.has(k)).sort();
+    return result.rows
+      .map((r) => String(r.keyspace_name))
+      .filter((k) => options.includeSystem || !SYSTEM_KEYSPACES.has(k))
+      .sort();
   }
 
   async tables(keyspace: string): Promise<TableInfo[]> {
-    const result = await this.execute('SELECT table_name, column_name, kind, position, type FROM system_schema.columns WHERE keyspace_name = ?', [keyspace], { maxRows: 100_000 });
+    const result = await this.execute('SELECT table_name, column_name, kind, position, type FROM system_schema.columns WHERE keyspace_name = ?', [keyspace], {
+      maxRows: 100_000,
+    });
     const tables = new Map<string, TableInfo & { order: Map<string, number> }>();
     for (const row of result.rows) {
       const name = String(row.table_name);
-      const table = tables.get(name) ?? { keyspace, name, partitionKeys: [] as string[], clusteringKeys: [] as string[], columns: [] as { name: string; type: string }[], order: new Map<string, number>() };
+      const table = tables.get(name) ?? {
+        keyspace,
+        name,
+        partitionKeys: [] as string[],
+        clusteringKeys: [] as string[],
+        columns: [] as { name: string; type: string }[],
+        order: new Map<string, number>(),
+      };
       tables.set(name, table);
       table.columns.push({ name: String(row.column_name), type: String(row.type) });
       table.order.set(String(row.column_name), Number(row.position));
       if (row.kind === 'partition_key') table.partitionKeys.push(String(row.column_name));
       if (row.kind === 'clustering') table.clusteringKeys.push(String(row.column_name));
     }
-    return [...tables.values()].map(({ order, ...table }) => ({
-      ...table,
-      partitionKeys: table.partitionKeys.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
-      clusteringKeys: table.clusteringKeys.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
-    })).sort((a, b) => a.name.localeCompare(b.name));
+    return [...tables.values()]
+      .map(({ order, ...table }) => ({
+        ...table,
+        partitionKeys: table.partitionKeys.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+        clusteringKeys: table.clusteringKeys.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async execute(cql: string, params: unknown[] = [], options: { maxRows?: number } = {}): Promise<CqlResult> {
@@ -72,7 +87,12 @@ export class DriverCassandraClient implements CassandraClient {
       let columns: { name: string; type: string }[] = [];
       let pageState: string | undefined;
       do {
-        const result = await this.client.execute(cql, params, { prepare: params.length > 0, fetchSize: Math.min(maxRows + 1, 5000), pageState, readTimeout: this.timeoutMs });
+        const result = await this.client.execute(cql, params, {
+          prepare: params.length > 0,
+          fetchSize: Math.min(maxRows + 1, 5000),
+          pageState,
+          readTimeout: this.timeoutMs,
+        });
         columns = (result.columns ?? []).map((c) => ({ name: c.name, type: typeName(c.type) }));
         for (const row of result.rows ?? []) rows.push(Object.fromEntries(columns.map((c) => [c.name, toPlain(row[c.name])])));
         pageState = result.pageState ?? undefined;
@@ -91,12 +111,23 @@ export class DriverCassandraClient implements CassandraClient {
     if (error instanceof CassandraClientError) return error;
     const e = error as { name?: string; message?: string; code?: number; innerErrors?: Record<string, Error> };
     const message = e.message ?? String(error);
-    if (e.name === 'NoHostAvailableError' || /All host\(s\) tried for query failed|ECONNREFUSED|connect ETIMEDOUT|Socket was closed|ECONNRESET|EPIPE/.test(message)) {
+    if (
+      e.name === 'NoHostAvailableError' ||
+      /All host\(s\) tried for query failed|ECONNREFUSED|connect ETIMEDOUT|Socket was closed|ECONNRESET|EPIPE/.test(message)
+    ) {
       const inner = Object.values(e.innerErrors ?? {})[0]?.message;
-      return new CassandraClientError('unreachable', `Cassandra is not reachable at ${this.where()}${inner ? ` (${inner})` : ''}. Is the stack running? Check archlab.cassandra.contactPoints.`, { cause: error });
+      return new CassandraClientError(
+        'unreachable',
+        `Cassandra is not reachable at ${this.where()}${inner ? ` (${inner})` : ''}. Is the stack running? Check archlab.cassandra.contactPoints.`,
+        { cause: error },
+      );
     }
     if (e.name === 'OperationTimedOutError' || /timed out/i.test(message)) {
-      return new CassandraClientError('timeout', `Cassandra did not answer within ${this.timeoutMs / 1000} s at ${this.where()}. It may be starting or overloaded; try again.`, { cause: error });
+      return new CassandraClientError(
+        'timeout',
+        `Cassandra did not answer within ${this.timeoutMs / 1000} s at ${this.where()}. It may be starting or overloaded; try again.`,
+        { cause: error },
+      );
     }
     if (e.code === cassandra.types.responseErrorCodes.syntaxError) return new CassandraClientError('syntax', `CQL syntax error: ${message}`, { cause: error });
     if (e.code === cassandra.types.responseErrorCodes.invalid) return new CassandraClientError('invalid', `Invalid CQL: ${message}`, { cause: error });
@@ -122,7 +153,9 @@ function toPlain(value: unknown): CqlValue {
   if (value instanceof Date) return value.toISOString();
   if (cassandra.types.Long.isLong(value)) {
     const long = value as cassandra.types.Long;
-    return long.greaterThan(cassandra.types.Long.fromNumber(Number.MAX_SAFE_INTEGER)) || long.lessThan(cassandra.types.Long.fromNumber(Number.MIN_SAFE_INTEGER)) ? BigInt(long.toString()) : long.toNumber();
+    return long.greaterThan(cassandra.types.Long.fromNumber(Number.MAX_SAFE_INTEGER)) || long.lessThan(cassandra.types.Long.fromNumber(Number.MIN_SAFE_INTEGER))
+      ? BigInt(long.toString())
+      : long.toNumber();
   }
   if (Array.isArray(value)) return value.map(toPlain);
   if (value instanceof Set) return [...value].map(toPlain);

@@ -46,7 +46,11 @@ export class CassandraClientError extends Error {
   readonly userFacing = true;
   readonly actions = [] as { title: string; command: string; args?: unknown[] }[];
 
-  constructor(readonly kind: CassandraErrorKind, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    readonly kind: CassandraErrorKind,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'CassandraClientError';
   }

@@ -21,12 +21,18 @@ export interface ComposeOptions {
 }
 
 export class ComposeCli {
-  constructor(private readonly endpoint: DockerEndpoint, private readonly baseEnv: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly endpoint: DockerEndpoint,
+    private readonly baseEnv: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   /** `build`: rebuild images built by the project (a no-op from cache when nothing changed). */
   up(target: ComposeProject, options: ComposeOptions & { services?: string[]; waitTimeoutS?: number; build?: boolean } = {}): Promise<void> {
-    return this.run(target, ['up', '--detach', '--wait', '--wait-timeout', String(options.waitTimeoutS ?? 600),
-      ...(options.build ? ['--build'] : []), ...(options.services ?? [])], options);
+    return this.run(
+      target,
+      ['up', '--detach', '--wait', '--wait-timeout', String(options.waitTimeoutS ?? 600), ...(options.build ? ['--build'] : []), ...(options.services ?? [])],
+      options,
+    );
   }
 
   down(target: ComposeProject, options: ComposeOptions & { removeVolumes?: boolean } = {}): Promise<void> {
@@ -39,8 +45,17 @@ export class ComposeCli {
 
   private run(target: ComposeProject, args: string[], options: ComposeOptions): Promise<void> {
     const cli = options.dockerCli ?? 'docker';
-    const fullArgs = ['compose', '--progress', 'plain', '--project-name', target.project, '--file', target.file,
-      ...(target.profiles ?? []).flatMap((p) => ['--profile', p]), ...args];
+    const fullArgs = [
+      'compose',
+      '--progress',
+      'plain',
+      '--project-name',
+      target.project,
+      '--file',
+      target.file,
+      ...(target.profiles ?? []).flatMap((p) => ['--profile', p]),
+      ...args,
+    ];
     return new Promise((resolve, reject) => {
       const child = spawn(cli, fullArgs, {
         env: { ...this.baseEnv, DOCKER_HOST: this.endpoint.host, ...target.env },
@@ -63,13 +78,22 @@ export class ComposeCli {
       child.stderr.on('data', onData);
       child.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') reject(new UserFacingError(`Cancelled: docker compose ${args[0]} for ${target.project} was stopped.`));
-        else if (error.code === 'ENOENT') reject(new UserFacingError(`The docker CLI ("${cli}") was not found. Install Docker (with the Compose v2 plugin) and make sure "docker" is on the PATH of VS Code.`, { cause: error }));
+        else if (error.code === 'ENOENT')
+          reject(
+            new UserFacingError(
+              `The docker CLI ("${cli}") was not found. Install Docker (with the Compose v2 plugin) and make sure "docker" is on the PATH of VS Code.`,
+              { cause: error },
+            ),
+          );
         else reject(error);
       });
       child.on('close', (code) => {
         if (code === 0 || (args[0] === 'up' && onlyOneShotsExited(stderr))) resolve();
         else if (options.signal?.aborted) reject(new UserFacingError(`Cancelled: docker compose ${args[0]} for ${target.project} was stopped.`));
-        else reject(explainComposeFailure(stderr, target) ?? new Error(`docker compose ${args[0]} for ${target.project} failed (exit ${code}): ${lastLines(stderr)}`));
+        else
+          reject(
+            explainComposeFailure(stderr, target) ?? new Error(`docker compose ${args[0]} for ${target.project} failed (exit ${code}): ${lastLines(stderr)}`),
+          );
       });
     });
   }

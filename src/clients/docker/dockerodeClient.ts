@@ -69,13 +69,20 @@ export class DockerodeClient implements DockerClient {
   async followLogs(containerId: string, onLine: (line: string) => void, options: { tail?: number } = {}): Promise<Disposable> {
     const container = this.docker.getContainer(containerId);
     const info = await this.guard(() => container.inspect());
-    const stream = (await this.guard(() => container.logs({ follow: true, stdout: true, stderr: true, tail: options.tail ?? 200 }))) as NodeJS.ReadableStream & { destroy?: () => void };
+    const stream = (await this.guard(() =>
+      container.logs({ follow: true, stdout: true, stderr: true, tail: options.tail ?? 200 }),
+    )) as NodeJS.ReadableStream & { destroy?: () => void };
     const output = new PassThrough();
     if (info.Config.Tty) stream.pipe(output);
     else this.docker.modem.demuxStream(stream, output, output);
     splitLines(output, onLine);
     stream.on('end', () => output.end());
-    return { dispose: () => { stream.destroy?.(); output.destroy(); } };
+    return {
+      dispose: () => {
+        stream.destroy?.();
+        output.destroy();
+      },
+    };
   }
 
   async watchEvents(onEvent: (event: ContainerEvent) => void, onError: (error: Error) => void): Promise<Disposable> {
@@ -85,15 +92,27 @@ export class DockerodeClient implements DockerClient {
       try {
         const event = JSON.parse(line) as { Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
         const attributes = event.Actor?.Attributes ?? {};
-        onEvent({ action: event.Action ?? event.status ?? '', containerId: event.Actor?.ID ?? event.id ?? '', project: attributes[PROJECT_LABEL], service: attributes[SERVICE_LABEL] });
+        onEvent({
+          action: event.Action ?? event.status ?? '',
+          containerId: event.Actor?.ID ?? event.id ?? '',
+          project: attributes[PROJECT_LABEL],
+          service: attributes[SERVICE_LABEL],
+        });
       } catch {
         // a partial or foreign line: ignore it, the next refresh reads the real state anyway
       }
     });
-    const broken = (error?: Error) => { if (!disposed) onError(error ?? new Error('the Docker events stream ended')); };
+    const broken = (error?: Error) => {
+      if (!disposed) onError(error ?? new Error('the Docker events stream ended'));
+    };
     stream.on('error', broken);
     stream.on('end', () => broken());
-    return { dispose: () => { disposed = true; stream.destroy?.(); } };
+    return {
+      dispose: () => {
+        disposed = true;
+        stream.destroy?.();
+      },
+    };
   }
 }
 
@@ -105,5 +124,7 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
     pending = lines.pop() ?? '';
     for (const line of lines) if (line.trim() !== '') onLine(line.replace(/\r$/, ''));
   });
-  stream.on('end', () => { if (pending.trim() !== '') onLine(pending); });
+  stream.on('end', () => {
+    if (pending.trim() !== '') onLine(pending);
+  });
 }

@@ -16,7 +16,9 @@ export function requestOptionsFor(host: string): http.RequestOptions {
   if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length).replace(/\//g, '\\') };
   const tcp = /^(?:tcp|http):\/\/([^/:]+|\[[^\]]+\]):(\d+)/.exec(url);
   if (tcp) return { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
-  throw new UserFacingError(`Archlab cannot use the Docker endpoint "${host}": only unix://, npipe:// and tcp:// endpoints are supported.`, { actions: [CONFIGURE] });
+  throw new UserFacingError(`Archlab cannot use the Docker endpoint "${host}": only unix://, npipe:// and tcp:// endpoints are supported.`, {
+    actions: [CONFIGURE],
+  });
 }
 
 export function pingDocker(endpoint: DockerEndpoint, timeoutMs = 3000): Promise<PingResult> {
@@ -41,11 +43,21 @@ function unreachable(endpoint: DockerEndpoint, reason: string, actions: ErrorAct
 export function explainConnectionError(endpoint: DockerEndpoint, error: NodeJS.ErrnoException): UserFacingError {
   switch (error.code) {
     case 'ENOENT':
-      return unreachable(endpoint, 'no Docker socket there. Is Docker installed and running? Start Docker Desktop or the docker service, or point archlab.docker.host at your engine.', [CONFIGURE], error);
+      return unreachable(
+        endpoint,
+        'no Docker socket there. Is Docker installed and running? Start Docker Desktop or the docker service, or point archlab.docker.host at your engine.',
+        [CONFIGURE],
+        error,
+      );
     case 'ECONNREFUSED':
       return unreachable(endpoint, 'the connection was refused: the Docker daemon is not running. Start it and try again.', [CONFIGURE], error);
     case 'EACCES':
-      return unreachable(endpoint, 'permission denied on the socket. Add your user to the "docker" group (then log in again) or use rootless Docker.', [CONFIGURE], error);
+      return unreachable(
+        endpoint,
+        'permission denied on the socket. Add your user to the "docker" group (then log in again) or use rootless Docker.',
+        [CONFIGURE],
+        error,
+      );
     case 'ETIMEDOUT':
       return unreachable(endpoint, 'no answer within a few seconds. Check the host and that the daemon is healthy.', [CONFIGURE], error);
     case 'ENOTFOUND':

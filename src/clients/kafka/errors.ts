@@ -37,7 +37,10 @@ const UNRESOLVED = /\b(ENOTFOUND|EAI_AGAIN)\b/;
 const SYSTEM_CODE = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)\b/;
 
 function normalizeAddress(address: string): string {
-  return address.trim().toLowerCase().replace(/^localhost:/, '127.0.0.1:');
+  return address
+    .trim()
+    .toLowerCase()
+    .replace(/^localhost:/, '127.0.0.1:');
 }
 
 /** host:port a connection error was about, when kafkajs said. */
@@ -54,10 +57,24 @@ function systemCode(e: ErrorLike): string | undefined {
 
 const TOPIC_NOT_FOUND = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID']);
 const INVALID = new Set([
-  'INVALID_TOPIC_EXCEPTION', 'INVALID_PARTITIONS', 'INVALID_REPLICATION_FACTOR', 'INVALID_REPLICA_ASSIGNMENT',
-  'INVALID_CONFIG', 'POLICY_VIOLATION', 'INVALID_REQUEST', 'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE',
-  'INVALID_GROUP_ID', 'GROUP_ID_NOT_FOUND', 'NON_EMPTY_GROUP', 'TOPIC_DELETION_DISABLED', 'UNSUPPORTED_VERSION',
-  'TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'INVALID_RECORD',
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'INVALID_CONFIG',
+  'POLICY_VIOLATION',
+  'INVALID_REQUEST',
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_GROUP_ID',
+  'GROUP_ID_NOT_FOUND',
+  'NON_EMPTY_GROUP',
+  'TOPIC_DELETION_DISABLED',
+  'UNSUPPORTED_VERSION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'INVALID_RECORD',
 ]);
 
 export interface KafkaErrorContext {
@@ -86,28 +103,38 @@ export function toKafkaClientError(error: unknown, context: KafkaErrorContext): 
     const address = brokerOf(connection);
     const code = chain.map(systemCode).find(Boolean);
     if (address && !bootstrap.has(normalizeAddress(address))) {
-      return make('advertised-listener', `${doing}Kafka answered at ${bootstrapText}, but it tells clients to connect to ${address}, `
-        + `which cannot be reached from here${code ? ` (${code})` : ''} (or that broker is down). This is the usual "topics invisible with docker compose" trap: `
-        + 'the broker advertises its in-network address (KAFKA_ADVERTISED_LISTENERS, e.g. PLAINTEXT://kafka:9092). '
-        + 'Give it a second listener for the host and advertise that one as the address you connect to, e.g. '
-        + 'KAFKA_LISTENERS=PLAINTEXT://:9092,PLAINTEXT_HOST://:19092 and '
-        + 'KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:19092 with port 19092 published, '
-        + 'then use localhost:19092 as bootstrap server.');
+      return make(
+        'advertised-listener',
+        `${doing}Kafka answered at ${bootstrapText}, but it tells clients to connect to ${address}, ` +
+          `which cannot be reached from here${code ? ` (${code})` : ''} (or that broker is down). This is the usual "topics invisible with docker compose" trap: ` +
+          'the broker advertises its in-network address (KAFKA_ADVERTISED_LISTENERS, e.g. PLAINTEXT://kafka:9092). ' +
+          'Give it a second listener for the host and advertise that one as the address you connect to, e.g. ' +
+          'KAFKA_LISTENERS=PLAINTEXT://:9092,PLAINTEXT_HOST://:19092 and ' +
+          'KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://kafka:9092,PLAINTEXT_HOST://localhost:19092 with port 19092 published, ' +
+          'then use localhost:19092 as bootstrap server.',
+      );
     }
     const unresolved = code && UNRESOLVED.test(code);
-    return make('unreachable', `${doing}No Kafka broker answered at ${bootstrapText} — is the stack running? `
-      + (unresolved
-        ? 'The host name does not resolve from this machine (a compose service name such as kafka:9092 only resolves inside the Docker network; use localhost and the published port). '
-        : 'Start a lab stack, or set archlab.kafka.bootstrapServers to a running cluster. ')
-      + `(${code ?? connection.message ?? root})`);
+    return make(
+      'unreachable',
+      `${doing}No Kafka broker answered at ${bootstrapText} — is the stack running? ` +
+        (unresolved
+          ? 'The host name does not resolve from this machine (a compose service name such as kafka:9092 only resolves inside the Docker network; use localhost and the published port). '
+          : 'Start a lab stack, or set archlab.kafka.bootstrapServers to a running cluster. ') +
+        `(${code ?? connection.message ?? root})`,
+    );
   }
 
-  const timeout = chain.find((e) => e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSTimeout' || e.name === 'KafkaJSLockTimeout'
-    || (e.type === 'REQUEST_TIMED_OUT'));
+  const timeout = chain.find(
+    (e) => e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSTimeout' || e.name === 'KafkaJSLockTimeout' || e.type === 'REQUEST_TIMED_OUT',
+  );
   if (timeout) {
     const address = brokerOf(timeout);
-    return make('timeout', `${doing}Kafka${address ? ` at ${address}` : ''} did not answer in time`
-      + `${context.requestTimeoutMs ? ` (${context.requestTimeoutMs} ms)` : ''}: the broker may be overloaded or restarting; try again. (${timeout.message ?? root})`);
+    return make(
+      'timeout',
+      `${doing}Kafka${address ? ` at ${address}` : ''} did not answer in time` +
+        `${context.requestTimeoutMs ? ` (${context.requestTimeoutMs} ms)` : ''}: the broker may be overloaded or restarting; try again. (${timeout.message ?? root})`,
+    );
   }
 
   const protocol = chain.find((e) => typeof e.type === 'string' && e.type !== '');
@@ -117,8 +144,14 @@ export function toKafkaClientError(error: unknown, context: KafkaErrorContext): 
     if (TOPIC_NOT_FOUND.has(type)) return make('topic-not-found', `${doing}${context.topic ? `Topic ${topic}` : 'The topic'} does not exist (any more).`);
     if (type === 'TOPIC_ALREADY_EXISTS') return make('topic-exists', `${doing}${context.topic ? `Topic ${topic}` : 'The topic'} already exists.`);
     if (INVALID.has(type)) return make('invalid-request', `${doing}Kafka refused the request: ${protocol.message ?? type} (${type}).`);
-    if (type === 'LEADER_NOT_AVAILABLE' || type === 'NOT_LEADER_FOR_PARTITION' || type === 'NOT_LEADER_OR_FOLLOWER'
-      || type === 'COORDINATOR_NOT_AVAILABLE' || type === 'COORDINATOR_LOAD_IN_PROGRESS' || type === 'NOT_CONTROLLER') {
+    if (
+      type === 'LEADER_NOT_AVAILABLE' ||
+      type === 'NOT_LEADER_FOR_PARTITION' ||
+      type === 'NOT_LEADER_OR_FOLLOWER' ||
+      type === 'COORDINATOR_NOT_AVAILABLE' ||
+      type === 'COORDINATOR_LOAD_IN_PROGRESS' ||
+      type === 'NOT_CONTROLLER'
+    ) {
       return make('timeout', `${doing}Kafka is not ready (${type}): a broker is probably (re)starting; try again in a few seconds.`);
     }
     return make('unknown', `${doing}${protocol.message ?? type} (${type}).`);

@@ -6,8 +6,17 @@ import { isConnectionKind, toKafkaClientError } from './errors';
 import { createInternalCluster, createKafka, DEFAULT_REQUEST_TIMEOUT_MS, type InternalCluster, type KafkaFactoryOptions } from './kafkajsSupport';
 import {
   KafkaClientError,
-  type ClusterInfo, type ConsumerGroupLag, type ConsumerGroupSummary, type KafkaAdminClient, type KafkaConnection, type NewTopic,
-  type PartitionInfo, type PartitionLag, type PeekedMessage, type TopicDetails, type TopicSummary,
+  type ClusterInfo,
+  type ConsumerGroupLag,
+  type ConsumerGroupSummary,
+  type KafkaAdminClient,
+  type KafkaConnection,
+  type NewTopic,
+  type PartitionInfo,
+  type PartitionLag,
+  type PeekedMessage,
+  type TopicDetails,
+  type TopicSummary,
 } from './types';
 
 export interface KafkajsAdminOptions extends KafkaFactoryOptions {
@@ -96,7 +105,10 @@ export class KafkajsAdminClient implements KafkaAdminClient {
     return this.run('read end offsets', {}, async () => {
       const result = new Map<string, bigint>();
       for (const [topic, partitions] of await this.topicOffsets(topics, { skipMissing: true })) {
-        result.set(topic, partitions.reduce((sum, p) => sum + p.high, 0n));
+        result.set(
+          topic,
+          partitions.reduce((sum, p) => sum + p.high, 0n),
+        );
       }
       return result;
     });
@@ -111,7 +123,12 @@ export class KafkajsAdminClient implements KafkaAdminClient {
       return groups
         .map((g) => {
           const d = described.get(g.groupId);
-          return { groupId: g.groupId, state: d?.state || 'Unknown', protocolType: d?.protocolType || g.protocolType || '', memberCount: d?.members.length ?? 0 };
+          return {
+            groupId: g.groupId,
+            state: d?.state || 'Unknown',
+            protocolType: d?.protocolType || g.protocolType || '',
+            memberCount: d?.members.length ?? 0,
+          };
         })
         .sort((a, b) => compareNames(a.groupId, b.groupId));
     });
@@ -141,11 +158,13 @@ export class KafkajsAdminClient implements KafkaAdminClient {
 
   peekLatest(topic: string, count: number): Promise<PeekedMessage[]> {
     return this.run('peek at the topic', { topic }, async () => {
-      if (!Number.isInteger(count) || count < 1) throw new KafkaClientError('invalid-request', `Cannot peek ${count} messages: give a whole number of at least 1.`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new KafkaClientError('invalid-request', `Cannot peek ${count} messages: give a whole number of at least 1.`);
       const offsets = (await this.topicOffsets([topic])).get(topic) ?? [];
       const wanted = BigInt(count);
-      const ranges = new Map(offsets.filter((p) => p.high > p.low)
-        .map((p) => [p.partition, { from: p.high - wanted > p.low ? p.high - wanted : p.low, to: p.high }]));
+      const ranges = new Map(
+        offsets.filter((p) => p.high > p.low).map((p) => [p.partition, { from: p.high - wanted > p.low ? p.high - wanted : p.low, to: p.high }]),
+      );
       if (ranges.size === 0) return [];
       const messages = await this.readRanges(topic, ranges);
       messages.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || a.partition - b.partition || Number(a.offset - b.offset));
@@ -155,9 +174,12 @@ export class KafkajsAdminClient implements KafkaAdminClient {
 
   produce(topic: string, message: { key?: string; value: string; headers?: Record<string, string> }): Promise<{ partition: number; offset: bigint }> {
     return this.run('produce the message', { topic }, async () => {
-      const send = async () => (await this.connectedProducer()).send({
-        topic, acks: -1, messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }],
-      });
+      const send = async () =>
+        (await this.connectedProducer()).send({
+          topic,
+          acks: -1,
+          messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }],
+        });
       let records;
       try {
         records = await send();
@@ -174,15 +196,19 @@ export class KafkajsAdminClient implements KafkaAdminClient {
 
   createTopic(topic: NewTopic): Promise<void> {
     return this.run('create the topic', { topic: topic.name }, async () => {
-      const created = await (await this.connectedAdmin()).createTopics({
+      const created = await (
+        await this.connectedAdmin()
+      ).createTopics({
         waitForLeaders: true,
         timeout: this.requestTimeoutMs,
-        topics: [{
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: topic.replicationFactor ?? -1,
-          configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
-        }],
+        topics: [
+          {
+            topic: topic.name,
+            numPartitions: topic.partitions,
+            replicationFactor: topic.replicationFactor ?? -1,
+            configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
+          },
+        ],
       });
       if (!created) throw new KafkaClientError('topic-exists', `Could not create the topic: "${topic.name}" already exists.`);
     });
@@ -234,7 +260,9 @@ export class KafkajsAdminClient implements KafkaAdminClient {
       const connecting = admin.connect().then(() => admin);
       this.admin = connecting;
       // A failed connect is reported by the call that awaited it; forget it so the next call connects again.
-      connecting.catch(() => { if (this.admin === connecting) this.admin = undefined; });
+      connecting.catch(() => {
+        if (this.admin === connecting) this.admin = undefined;
+      });
     }
     return this.admin;
   }
@@ -244,7 +272,9 @@ export class KafkajsAdminClient implements KafkaAdminClient {
       const cluster = createInternalCluster(this.kafka);
       const connecting = cluster ? cluster.connect().then(() => cluster) : Promise.resolve(null);
       this.cluster = connecting;
-      connecting.catch(() => { if (this.cluster === connecting) this.cluster = undefined; });
+      connecting.catch(() => {
+        if (this.cluster === connecting) this.cluster = undefined;
+      });
     }
     return this.cluster;
   }
@@ -254,7 +284,9 @@ export class KafkajsAdminClient implements KafkaAdminClient {
       const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       const connecting = producer.connect().then(() => producer);
       this.producer = connecting;
-      connecting.catch(() => { if (this.producer === connecting) this.producer = undefined; });
+      connecting.catch(() => {
+        if (this.producer === connecting) this.producer = undefined;
+      });
     }
     return this.producer;
   }
@@ -278,7 +310,7 @@ export class KafkajsAdminClient implements KafkaAdminClient {
     } catch (error) {
       const kind = toKafkaClientError(error, { brokers: this.brokers }).kind;
       if (kind === 'topic-not-found' && skipMissing) {
-        const existing = new Set((await (await this.connectedAdmin()).listTopics()));
+        const existing = new Set(await (await this.connectedAdmin()).listTopics());
         const present = unique.filter((t) => existing.has(t));
         return present.length ? this.topicOffsetsOnce(present) : new Map();
       }
@@ -303,22 +335,33 @@ export class KafkajsAdminClient implements KafkaAdminClient {
       const admin = await this.connectedAdmin();
       await forEachLimited(topics, 8, async (topic) => {
         const offsets = await admin.fetchTopicOffsets(topic);
-        result.set(topic, offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) })));
+        result.set(
+          topic,
+          offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) })),
+        );
       });
       return result;
     }
     // Only these topics: a topic deleted since an earlier call would make every metadata refresh fail.
     cluster.targetTopics.clear();
     await cluster.addMultipleTargetTopics(topics);
-    const request = (fromBeginning: boolean) => cluster.fetchTopicsOffset(topics.map((topic) => ({
-      topic, fromBeginning, partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
-    })));
+    const request = (fromBeginning: boolean) =>
+      cluster.fetchTopicsOffset(
+        topics.map((topic) => ({
+          topic,
+          fromBeginning,
+          partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
+        })),
+      );
     const [high, low] = await Promise.all([request(false), request(true)]);
     const lows = new Map(low.flatMap((t) => t.partitions.map((p) => [`${t.topic}\u0000${p.partition}`, BigInt(p.offset)] as const)));
     for (const { topic, partitions } of high) {
-      result.set(topic, partitions
-        .map((p) => ({ partition: p.partition, high: BigInt(p.offset), low: lows.get(`${topic}\u0000${p.partition}`) ?? 0n }))
-        .sort((a, b) => a.partition - b.partition));
+      result.set(
+        topic,
+        partitions
+          .map((p) => ({ partition: p.partition, high: BigInt(p.offset), low: lows.get(`${topic}\u0000${p.partition}`) ?? 0n }))
+          .sort((a, b) => a.partition - b.partition),
+      );
     }
     for (const topic of topics) if (!result.has(topic)) result.set(topic, []);
     return result;
@@ -328,20 +371,31 @@ export class KafkajsAdminClient implements KafkaAdminClient {
   private async readRanges(topic: string, ranges: Map<number, { from: bigint; to: bigint }>): Promise<PeekedMessage[]> {
     const groupId = `archlab-peek-${randomUUID()}`;
     const consumer = this.kafka.consumer({
-      groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 250, sessionTimeout: 10_000, heartbeatInterval: 3_000, retry: { retries: 2 },
+      groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 250,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: 2 },
     });
     this.peeks.add(consumer);
     const received = new Map<string, PeekedMessage>();
     /** Next offset wanted per partition still being read. */
     const next = new Map([...ranges].map(([partition, { from }]) => [partition, from]));
     let finish: () => void = () => {};
-    const finished = new Promise<void>((resolve) => { finish = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     let timer: NodeJS.Timeout | undefined;
     let crashed: unknown;
     // Seek on every join (kafkajs joins again after it restarts a crashed consumer), from where reading got to.
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const [partition, offset] of next) {
-        try { consumer.seek({ topic, partition, offset: offset.toString() }); } catch { /* not running any more */ }
+        try {
+          consumer.seek({ topic, partition, offset: offset.toString() });
+        } catch {
+          /* not running any more */
+        }
       }
     });
     consumer.on(consumer.events.CRASH, (event) => {
@@ -375,26 +429,45 @@ export class KafkajsAdminClient implements KafkaAdminClient {
       await finished;
       if (crashed) throw crashed;
       if (next.size > 0 && received.size === 0) {
-        throw new KafkaClientError('timeout', `Could not peek at "${topic}": no message arrived within ${this.peekTimeoutMs} ms; the broker may be busy. Try again.`);
+        throw new KafkaClientError(
+          'timeout',
+          `Could not peek at "${topic}": no message arrived within ${this.peekTimeoutMs} ms; the broker may be busy. Try again.`,
+        );
       }
       return [...received.values()];
     } finally {
       clearTimeout(timer);
       this.peeks.delete(consumer);
       await consumer.disconnect().catch(() => {});
-      await this.connectedAdmin().then((a) => a.deleteGroups([groupId])).catch(() => {});
+      await this.connectedAdmin()
+        .then((a) => a.deleteGroups([groupId]))
+        .catch(() => {});
     }
   }
 }
 
-function toPeeked(topic: string, partition: number, offset: bigint,
-  m: { key: Buffer | null; value: Buffer | null; timestamp: string; headers?: IHeaders }): PeekedMessage {
+function toPeeked(
+  topic: string,
+  partition: number,
+  offset: bigint,
+  m: { key: Buffer | null; value: Buffer | null; timestamp: string; headers?: IHeaders },
+): PeekedMessage {
   const value = m.value ? m.value.toString('utf8') : null;
   const peeked: PeekedMessage = {
-    topic, partition, offset, timestamp: new Date(Number(m.timestamp)), key: m.key ? m.key.toString('utf8') : null, value, headers: {},
+    topic,
+    partition,
+    offset,
+    timestamp: new Date(Number(m.timestamp)),
+    key: m.key ? m.key.toString('utf8') : null,
+    value,
+    headers: {},
   };
   if (value !== null && /^\s*[[{"\d\-tfn]/.test(value)) {
-    try { peeked.json = JSON.parse(value); } catch { /* not JSON: value stays as text */ }
+    try {
+      peeked.json = JSON.parse(value);
+    } catch {
+      /* not JSON: value stays as text */
+    }
   }
   for (const [name, header] of Object.entries(m.headers ?? {})) {
     if (header === undefined) continue;
@@ -409,7 +482,9 @@ function compareNames(a: string, b: string): number {
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }

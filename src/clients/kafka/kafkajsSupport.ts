@@ -18,15 +18,16 @@ const LEVEL_VALUES: Record<KafkaLogEntry['level'], KafkaLogLevel> = {
 
 /** kafkajs logCreator that forwards to our logger (never to the console). */
 export function logCreatorFor(logger: KafkaLogger): LogCreator {
-  return () => ({ namespace, level, log }) => {
-    const extra: Record<string, unknown> = { ...log };
-    for (const own of ['message', 'timestamp', 'logger']) delete extra[own];
-    try {
-      logger({ level: LEVEL_NAMES[level] ?? 'info', namespace, message: String(log.message), extra });
-    } catch {
-      // A failing logger must not break the client.
-    }
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      const extra: Record<string, unknown> = { ...log };
+      for (const own of ['message', 'timestamp', 'logger']) delete extra[own];
+      try {
+        logger({ level: LEVEL_NAMES[level] ?? 'info', namespace, message: String(log.message), extra });
+      } catch {
+        // A failing logger must not break the client.
+      }
+    };
 }
 
 export interface KafkaFactoryOptions extends KafkaClientOptions {
@@ -63,8 +64,9 @@ export interface InternalCluster {
   targetTopics: Set<string>;
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number }[];
-  fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]):
-  Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  fetchTopicsOffset(
+    topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
+  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
 }
 
 export function createInternalCluster(kafka: Kafka): InternalCluster | undefined {

@@ -153,6 +153,7 @@ export interface KafkaClientOptions {
  * (dist/kafka.js), each with its own copy of the class, so `instanceof` fails across them; this checks name and kind.
  */
 export function isKafkaClientError(error: unknown): error is KafkaClientError {
-  return error instanceof KafkaClientError
-    || (error instanceof Error && error.name === 'KafkaClientError' && typeof (error as { kind?: unknown }).kind === 'string');
+  return (
+    error instanceof KafkaClientError || (error instanceof Error && error.name === 'KafkaClientError' && typeof (error as { kind?: unknown }).kind === 'string')
+  );
 }

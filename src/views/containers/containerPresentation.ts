@@ -7,10 +7,14 @@ export type IconId = 'pass-filled' | 'loading~spin' | 'error' | 'circle-filled' 
 export function containerIcon(container: ContainerSummary): { id: IconId; color?: string } {
   if (container.state === 'running') {
     switch (container.health) {
-      case 'healthy': return { id: 'pass-filled', color: 'testing.iconPassed' };
-      case 'starting': return { id: 'loading~spin' };
-      case 'unhealthy': return { id: 'error', color: 'testing.iconFailed' };
-      default: return { id: 'circle-filled', color: 'testing.iconPassed' };
+      case 'healthy':
+        return { id: 'pass-filled', color: 'testing.iconPassed' };
+      case 'starting':
+        return { id: 'loading~spin' };
+      case 'unhealthy':
+        return { id: 'error', color: 'testing.iconFailed' };
+      default:
+        return { id: 'circle-filled', color: 'testing.iconPassed' };
     }
   }
   if (container.state === 'exited' && container.oneShot && /Exited \(0\)/.test(container.status)) return { id: 'check' };
@@ -61,14 +65,21 @@ export function serviceOf(containerName: string, project: string): string {
 export function describeProgress(progress: ComposeProgress, project: string): string {
   const service = progress.subject ? serviceOf(progress.subject, project) : undefined;
   switch (progress.phase) {
-    case 'pulling': return `Pulling images${service ? `: ${service}` : ''}…`;
-    case 'building': return 'Building the jobs image…';
-    case 'creating': return `Creating ${service ?? 'containers'}…`;
-    case 'starting': return `Starting ${service ?? 'containers'}…`;
-    case 'waiting': return `Waiting for ${service ?? 'services'} to be healthy…`;
-    case 'healthy': return `${service ?? 'A service'} is healthy`;
-    case 'stopping': return `Stopping ${service ?? 'containers'}…`;
-    case 'removing': return `Removing ${service ?? 'containers'}…`;
+    case 'pulling':
+      return `Pulling images${service ? `: ${service}` : ''}…`;
+    case 'building':
+      return 'Building the jobs image…';
+    case 'creating':
+      return `Creating ${service ?? 'containers'}…`;
+    case 'starting':
+      return `Starting ${service ?? 'containers'}…`;
+    case 'waiting':
+      return `Waiting for ${service ?? 'services'} to be healthy…`;
+    case 'healthy':
+      return `${service ?? 'A service'} is healthy`;
+    case 'stopping':
+      return `Stopping ${service ?? 'containers'}…`;
+    case 'removing':
+      return `Removing ${service ?? 'containers'}…`;
   }
 }
-

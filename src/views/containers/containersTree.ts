@@ -4,10 +4,7 @@ import { STACKS } from '../../core/stacks';
 import type { ContainersModel } from '../../models/containersModel';
 import { containerContext, containerIcon, groupHealth, portsText, stateText, statsText, formatBytes } from './containerPresentation';
 
-export type ContainersNode =
-  | { kind: 'stack'; project: string }
-  | { kind: 'container'; container: ContainerSummary }
-  | { kind: 'unreachable'; message: string };
+export type ContainersNode = { kind: 'stack'; project: string } | { kind: 'container'; container: ContainerSummary } | { kind: 'unreachable'; message: string };
 
 export function stackTitle(project: string): string {
   return Object.values(STACKS).find((s) => s.composeProject === project)?.title ?? project;
@@ -18,7 +15,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly model: ContainersModel, private readonly uiUrlOf: (container: ContainerSummary) => string | undefined) {
+  constructor(
+    private readonly model: ContainersModel,
+    private readonly uiUrlOf: (container: ContainerSummary) => string | undefined,
+  ) {
     this.subscription = model.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -41,7 +41,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     if (node.kind === 'unreachable') {
       const item = new vscode.TreeItem('Docker is not reachable', vscode.TreeItemCollapsibleState.None);
       item.description = node.message;
-      item.tooltip = new vscode.MarkdownString(`**Docker is not reachable**\n\n${node.message}\n\nArchlab retries every few seconds. Click to configure the Docker host.`);
+      item.tooltip = new vscode.MarkdownString(
+        `**Docker is not reachable**\n\n${node.message}\n\nArchlab retries every few seconds. Click to configure the Docker host.`,
+      );
       item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
       item.contextValue = 'dockerUnreachable';
       item.command = { command: 'workbench.action.openSettings', title: 'Configure Docker Host', arguments: ['archlab.docker.host'] };
@@ -71,8 +73,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<Container
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${container.name}** — ${container.status}\n\n`);
     tooltip.appendMarkdown(`Image: \`${container.image}\`\n\n`);
-    if (container.ports.length > 0) tooltip.appendMarkdown(`Ports: ${container.ports.map((p) => `\`${p.hostIp}:${p.hostPort}\` → ${p.containerPort}/${p.protocol}`).join(', ')}\n\n`);
-    if (stats) tooltip.appendMarkdown(`CPU ${stats.cpuPercent.toFixed(1)}% · memory ${formatBytes(stats.memoryBytes)}${stats.memoryLimitBytes ? ` of ${formatBytes(stats.memoryLimitBytes)}` : ''}\n\n`);
+    if (container.ports.length > 0)
+      tooltip.appendMarkdown(`Ports: ${container.ports.map((p) => `\`${p.hostIp}:${p.hostPort}\` → ${p.containerPort}/${p.protocol}`).join(', ')}\n\n`);
+    if (stats)
+      tooltip.appendMarkdown(
+        `CPU ${stats.cpuPercent.toFixed(1)}% · memory ${formatBytes(stats.memoryBytes)}${stats.memoryLimitBytes ? ` of ${formatBytes(stats.memoryLimitBytes)}` : ''}\n\n`,
+      );
     if (uiUrl) tooltip.appendMarkdown(`Web UI: ${uiUrl}`);
     item.tooltip = tooltip;
     return item;

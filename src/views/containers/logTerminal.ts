@@ -9,11 +9,17 @@ export async function openLogTerminal(client: DockerClient, container: Container
     onDidWrite: write.event,
     open: () => {
       write.fire(`\x1b[2mlogs of ${container.name} (following; close the terminal to stop)\x1b[0m\r\n`);
-      client.followLogs(container.id, (line) => write.fire(`${line}\r\n`), { tail: 500 })
-        .then((s) => { stream = s; }, (error: unknown) => {
-          log.error(`logs of ${container.name}:`, error);
-          write.fire(`\x1b[31mCannot follow the logs: ${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
-        });
+      client
+        .followLogs(container.id, (line) => write.fire(`${line}\r\n`), { tail: 500 })
+        .then(
+          (s) => {
+            stream = s;
+          },
+          (error: unknown) => {
+            log.error(`logs of ${container.name}:`, error);
+            write.fire(`\x1b[31mCannot follow the logs: ${error instanceof Error ? error.message : String(error)}\x1b[0m\r\n`);
+          },
+        );
     },
     close: () => {
       stream?.dispose();

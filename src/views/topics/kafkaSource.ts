@@ -24,7 +24,9 @@ export class KafkaSource implements TopicsSource {
   }
 
   admin(cluster: ClusterRef): KafkaAdminClient {
-    this.registry ??= kafkaBundle().createKafkaClientRegistry({ logger: (entry) => this.debugLog(`kafka ${entry.level} [${entry.namespace}] ${entry.message}`) });
+    this.registry ??= kafkaBundle().createKafkaClientRegistry({
+      logger: (entry) => this.debugLog(`kafka ${entry.level} [${entry.namespace}] ${entry.message}`),
+    });
     return this.registry.get({ brokers: cluster.servers, clientId: 'archlab-vscode' });
   }
 

@@ -14,17 +14,29 @@ export interface TopicsView {
   peeks: PeekDocuments;
 }
 
-export function registerTopicsView(context: vscode.ExtensionContext, containers: ContainersModel, configured: () => string[], log: vscode.LogOutputChannel): TopicsView {
+export function registerTopicsView(
+  context: vscode.ExtensionContext,
+  containers: ContainersModel,
+  configured: () => string[],
+  log: vscode.LogOutputChannel,
+): TopicsView {
   const source = new KafkaSource(configured, containers, (m) => log.debug(m));
   const tree = new TopicsTreeProvider(source);
   const peeks = new PeekDocuments();
   const view = vscode.window.createTreeView('archlab.topics', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
-    tree, view,
+    tree,
+    view,
     whileVisible(view, RATE_INTERVAL_MS, () => void tree.updateRates()),
-    onClustersChanged(containers, () => source.clusters(), () => tree.refresh()),
+    onClustersChanged(
+      containers,
+      () => source.clusters(),
+      () => tree.refresh(),
+    ),
     vscode.workspace.registerTextDocumentContentProvider(PEEK_SCHEME, peeks),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('archlab.kafka.bootstrapServers')) tree.refresh(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('archlab.kafka.bootstrapServers')) tree.refresh();
+    }),
     { dispose: () => void source.dispose() },
   );
   void vscode.commands.executeCommand('setContext', 'archlab.topics.showInternal', false);
