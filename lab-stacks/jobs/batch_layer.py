@@ -28,8 +28,8 @@ from pyspark.sql.types import BinaryType, IntegerType, LongType, StructField, St
 
 from archlab_jobs import config, serving
 from archlab_jobs.events import SNACK_NAMES
-from archlab_jobs.sparkjobs import Stopper, item_column, kafka_end_offsets, logger, session
-from archlab_jobs.store import Store
+from archlab_jobs.sparkjobs import Heartbeat, Stopper, item_column, kafka_end_offsets, logger, session
+from archlab_jobs.store import Store, now
 
 JOB = "batch_layer"
 VIEW = "batch"
@@ -92,8 +92,10 @@ class BatchLayer:
                                "the ingest lost records (or the topic has offset gaps); not publishing")
         return counts, invalid, total, latest
 
-    def cycle(self, stopper) -> bool:
+    def cycle(self, stopper, request=None) -> bool:
+        """One cycle; `request`: the request time it serves (reported as detail.request)."""
         started = time.time()
+        self.request = request.isoformat() if request is not None else None
         pointer = self.store.read_pointer(VIEW)
         if pointer is not None and pointer.bucket_size and pointer.bucket_size != self.size:
             raise SystemExit(f"BUCKET_SIZE={self.size} but the published batch view uses {pointer.bucket_size}")
@@ -102,7 +104,8 @@ class BatchLayer:
         if pointer is not None and not self.force and all(cutoff.get(p, 0) <= published.get(p, 0) for p in cutoff):
             self.log(f"nothing new below the cut-off {published}: version {pointer.version} stays")
             self.store.report(JOB, state="idle", version=pointer.version, cutoff=published,
-                              offsets=waited.get("ingested"), detail={**waited, "published": False})
+                              offsets=waited.get("ingested"), detail={**waited, "published": False, "request": self.request,
+                                                                      "duration_s": round(time.time() - started, 1)})
             return False
         incremental = pointer is not None and not self.full
         base = self.store.read_view(VIEW, pointer.version, serial=True) if incremental else None
@@ -134,7 +137,7 @@ class BatchLayer:
                           rows_written=total, invalid=invalid,
                           detail={**waited, "mode": "incremental" if incremental else "full", "read_rows": read,
                                   "cutoff_time": latest.isoformat() if latest else None, "duration_s": elapsed,
-                                  "serving_offsets": served.offsets, "published": True})
+                                  "serving_offsets": served.offsets, "published": True, "request": self.request})
         return True
 
     def cleanup(self, previous, version: int) -> None:
@@ -159,11 +162,14 @@ def main(argv=None) -> int:
     spark = session("archlab-batch-layer", cfg)
     stopper = Stopper(log)
     layer = BatchLayer(cfg, store, spark, log, args.full)
+    heartbeat = Heartbeat(store, JOB)
+    # A request from before this start is served by the first cycle, which runs at once.
+    served = now()
     failures = 0
     while not stopper.stopping:
         started = time.time()
         try:
-            layer.cycle(stopper)
+            layer.cycle(stopper, served)
             failures = 0
         except SystemExit:
             raise
@@ -176,8 +182,18 @@ def main(argv=None) -> int:
                 return 1
         if args.once:
             break
+        # Until the next cycle is due, or Archlab asks for one now ("Run Batch Cycle Now").
         while not stopper.stopping and time.time() < started + cfg.batch_interval_s:
-            time.sleep(0.2)
+            time.sleep(0.5)
+            try:
+                requested = store.read_request(JOB)
+            except Exception:  # noqa: BLE001 - Cassandra briefly away: the timer still runs the next cycle
+                requested = None
+            if requested is not None and requested > served:
+                log(f"cycle requested at {requested.isoformat()}")
+                served = requested
+                break
+    heartbeat.stop()
     if not args.once:
         store.report(JOB, state="stopped")
     spark.stop()

@@ -17,7 +17,7 @@ import time
 from pyspark.sql import functions as F
 
 from archlab_jobs import config
-from archlab_jobs.sparkjobs import (Stopper, crash_point, drop_orphan_checkpoint, fence, logger, run_reported, session,
+from archlab_jobs.sparkjobs import (Heartbeat, Stopper, crash_point, drop_orphan_checkpoint, fence, logger, run_reported, session,
                                    start_stream)
 from archlab_jobs.store import Store, retry
 
@@ -83,7 +83,9 @@ def main() -> int:
         store.report(JOB, state="error", detail={"error": message})
 
     store.report(JOB, state="starting", detail={"master": master})
+    heartbeat = Heartbeat(store, JOB)
     run_reported(start, cfg, log, stopper, failed)
+    heartbeat.stop()
     store.report(JOB, state="stopped")
     log("stopped")
     spark.stop()

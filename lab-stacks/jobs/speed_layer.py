@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from archlab_jobs import config, serving
-from archlab_jobs.sparkjobs import (Stopper, count_rows, crash_point, drop_orphan_checkpoint, logger, run_reported,
+from archlab_jobs.sparkjobs import (Heartbeat, Stopper, count_rows, crash_point, drop_orphan_checkpoint, logger, run_reported,
                                    session, start_stream)
 from archlab_jobs.store import Store, retry
 
@@ -119,7 +119,9 @@ def main() -> int:
         store.report(JOB, state="error", detail={"error": message})
 
     store.report(JOB, state="starting", detail={"bucket_size": size})
+    heartbeat = Heartbeat(store, JOB)
     run_reported(start, cfg, log, stopper, failed)
+    heartbeat.stop()
     store.report(JOB, state="stopped")
     log("stopped")
     spark.stop()

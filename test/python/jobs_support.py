@@ -41,6 +41,18 @@ def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:8]}"
 
 
+def golden_messages() -> list[tuple[str, bytes | None, str | None]]:
+    """test/fixtures/golden-messages.json: (name, value, the snack it counts for or None), shared with the TypeScript
+    unit tests (test/unit/contract.test.ts)."""
+    import base64
+    doc = json.loads((REPO / "test" / "fixtures" / "golden-messages.json").read_text(encoding="utf-8"))
+    out = []
+    for m in doc["messages"]:
+        value = m["text"].encode() if "text" in m else base64.b64decode(m["base64"]) if "base64" in m else None
+        out.append((m["name"], value, m["counts"]))
+    return out
+
+
 # ---- events ---------------------------------------------------------------------------------------------------
 MALFORMED = [
     b"not json at all",
@@ -395,6 +407,26 @@ class Job:
         except FileNotFoundError:
             return "(no log)"
         return "\n".join(text[-lines:])
+
+
+def restart_after_crashes(crashing: list["Job"], timeout: float, others=()) -> None:
+    """Waits until each job killed itself at its ARCHLAB_CRASH_AT point, in whatever order they get there (a busy
+    machine changes it), and starts each again without it as soon as it has."""
+    pending = list(crashing)
+    deadline = time.time() + timeout
+    while pending:
+        for job in [j for j in pending if j.proc.poll() is not None]:
+            assert "[crash]" in job.tail(5), f"{job.name} exited with {job.proc.returncode}, not at its crash point:\n{job.tail()}"
+            job._reap_group()
+            job.env.pop("ARCHLAB_CRASH_AT")
+            job.start()
+            pending.remove(job)
+        for other in others:
+            if other.proc is not None and other.proc.poll() is not None and other.proc.returncode not in (0, None):
+                raise AssertionError(f"{other.name} exited with {other.proc.returncode} while waiting for the crashes\n{other.tail(60)}")
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {[j.name for j in pending]} to crash\n" + "\n".join(j.tail(30) for j in pending))
+        time.sleep(0.5)
 
 
 def wait_until(what: str, probe, timeout: float, jobs=(), interval: float = 0.5):

@@ -8,6 +8,7 @@ invalid = 100, and a full recount of the master dataset equals the incremental b
 """
 import threading
 import time
+from collections import Counter
 
 import jobs_support as js
 from archlab_jobs import serving
@@ -75,8 +76,7 @@ def test_lambda_serving_is_exact_at_every_sample_through_crashes(lab, spark):
     events = []
 
     try:
-        speed.restart_after_crash(120, [ingest, batch])
-        ingest.restart_after_crash(120, [speed, batch])
+        js.restart_after_crashes([speed, ingest], 180, [batch])
         events.append(("crash points passed", pointer_version(lab), len(producer.acked)))
         js.wait_until("the first batch view", lambda: pointer_version(lab) >= 1, 180, jobs)
         first_cutoff = lab.store.read_pointer("batch").cutoff
@@ -130,6 +130,15 @@ def test_lambda_serving_is_exact_at_every_sample_through_crashes(lab, spark):
     counts, offsets, invalid = js.view(lab.store, "batch", pointer.version)
     assert offsets == pointer.cutoff == aligned(ends)
     assert (counts, invalid) == truth.at(pointer.cutoff)
+    # The serving partition names what it adds up (what the extension shows): that batch version plus the speed
+    # layer's counts since its cut-off, exactly the query's figures.
+    breakdown = lab.store.read_serving_breakdown()
+    assert (breakdown["batch_version"], breakdown["cutoff"]) == (pointer.version, pointer.cutoff)
+    assert (breakdown["speed"], breakdown["speed_invalid"]) == (final.speed, final.speed_invalid)
+    speed_truth = Counter(truth.at()[0])
+    speed_truth.subtract(truth.at(pointer.cutoff)[0])
+    assert final.speed == {k: v for k, v in speed_truth.items() if v}
+    assert final.speed_invalid == 100 - invalid
     assert pointer.version >= 4, f"expected several batch cycles, got {pointer.version}: {events}"
 
     # Every sample equals the truth at the offsets it reflects: never an over- or undercount.

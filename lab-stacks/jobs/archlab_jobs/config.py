@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from .contract import KEYSPACE, TOPIC
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
@@ -23,11 +25,11 @@ def _bool(name: str, default: bool) -> bool:
 @dataclass(frozen=True)
 class Config:
     kafka_bootstrap: str = "kafka:9092"
-    topic: str = "snack_automat_message"
+    topic: str = TOPIC
     cassandra_hosts: tuple[str, ...] = ("cassandra",)
     cassandra_port: int = 9042
     cassandra_local_dc: str | None = None
-    keyspace: str = "archlab"
+    keyspace: str = KEYSPACE
     ensure_schema: bool = True
     checkpoint_dir: str = "/tmp/archlab-checkpoints"
     hdfs_url: str = ""
@@ -67,11 +69,11 @@ def load() -> Config:
         raise SystemExit("BUCKET_SIZE must be positive")
     return Config(
         kafka_bootstrap=env("KAFKA_BOOTSTRAP", "kafka:9092"),
-        topic=env("KAFKA_TOPIC", "snack_automat_message"),
+        topic=env("KAFKA_TOPIC", TOPIC),
         cassandra_hosts=tuple(h.strip() for h in env("CASSANDRA_HOST", "cassandra").split(",") if h.strip()),
         cassandra_port=_int("CASSANDRA_PORT", 9042),
         cassandra_local_dc=env("CASSANDRA_LOCAL_DC") or None,
-        keyspace=env("CASSANDRA_KEYSPACE", "archlab"),
+        keyspace=env("CASSANDRA_KEYSPACE", KEYSPACE),
         ensure_schema=_bool("CASSANDRA_ENSURE_SCHEMA", True),
         checkpoint_dir=env("CHECKPOINT_DIR", "/tmp/archlab-checkpoints"),
         hdfs_url=env("HDFS_URL", ""),

@@ -8,7 +8,9 @@ It reflects exactly the offsets R[p] = max(c[p], n[p]): the batch covers [0, c[p
 
 compute() is the query (consistent: the pointer is read before and after the reads, and each speed partition is
 read in one isolated read); publish() materialises it as view_counts('serving', 0) with a compare-and-set that
-only moves forward, so the dashboards read one small partition.
+only moves forward, so the dashboards read one small partition. The same partition keeps the breakdown (the batch
+version and cut-off it adds to, the speed counts since the cut-off), written in the same batch: this is the one
+definition of serving, and the extension shows what this partition holds instead of computing it again.
 """
 from __future__ import annotations
 
@@ -26,6 +28,9 @@ class Serving:
     invalid: int
     batch_version: int | None
     cutoff: dict[int, int]
+    # What the speed layer adds on top of the batch version: its counts at or after the cut-off, and invalid.
+    speed: dict[str, int]
+    speed_invalid: int
 
 
 def compute(store: Store, partitions=None, attempts: int = 20) -> Serving:
@@ -40,6 +45,8 @@ def compute(store: Store, partitions=None, attempts: int = 20) -> Serving:
             invalid = batch.invalid
             cutoff = dict(pointer.cutoff)
         offsets: dict[int, int] = {}
+        since: dict[str, int] = {}
+        since_invalid = 0
         for p in sorted(set(partitions or store.speed_partitions()) | set(cutoff)):
             c = cutoff.get(p, 0)
             speed = store.read_speed(p, serial=True)
@@ -50,13 +57,16 @@ def compute(store: Store, partitions=None, attempts: int = 20) -> Serving:
             first = c // size if size else 0
             for (bucket, item), n in speed.counts.items():
                 if bucket >= first:
-                    counts[item] = counts.get(item, 0) + n
-            invalid += sum(n for bucket, n in speed.bucket_invalid.items() if bucket >= first)
+                    since[item] = since.get(item, 0) + n
+            since_invalid += sum(n for bucket, n in speed.bucket_invalid.items() if bucket >= first)
             offsets[p] = max(c, speed.next_offset or 0)
+        for item, n in since.items():
+            counts[item] = counts.get(item, 0) + n
         again = store.read_pointer("batch")
         if (again.version if again else None) == (pointer.version if pointer else None):
-            return Serving({k: v for k, v in counts.items() if v}, offsets, invalid,
-                           pointer.version if pointer else None, cutoff)
+            return Serving({k: v for k, v in counts.items() if v}, offsets, invalid + since_invalid,
+                           pointer.version if pointer else None, cutoff, {k: v for k, v in since.items() if v},
+                           since_invalid)
     raise RuntimeError("serving: the batch pointer kept moving while reading")
 
 
@@ -70,10 +80,16 @@ def publish(store: Store, partitions=None, attempts: int = 30) -> Serving | View
         snapshot = compute(store, partitions)
         current = store.read_view(*SERVING, serial=True)
         if current.exists and _dominates(current.offsets, snapshot.offsets):
-            return current  # already as fresh (someone else published it)
-        if not _dominates(snapshot.offsets, current.offsets):
+            if not _dominates(snapshot.offsets, current.offsets):
+                return current  # already fresher (someone else published it)
+            if store.read_serving_breakdown()["batch_version"] == snapshot.batch_version:
+                return current  # the same offsets from the same batch version: nothing to write
+            # The same offsets, from a newer batch version: its breakdown must be the one served.
+        elif not _dominates(snapshot.offsets, current.offsets):
             continue  # read some partitions before a newer publish: read again
         items = {**{k: 0 for k in current.counts}, **snapshot.counts}
-        if store.cas_view(current, items, snapshot.offsets, snapshot.invalid):
+        breakdown = {"batch_version": snapshot.batch_version, "cutoff": snapshot.cutoff or None,
+                     "speed": snapshot.speed or None, "speed_invalid": snapshot.speed_invalid}
+        if store.cas_view(current, items, snapshot.offsets, snapshot.invalid, breakdown):
             return snapshot
     raise RuntimeError("serving: could not publish (compare-and-set kept failing)")

@@ -5,6 +5,7 @@ need nothing but Spark; only the driver talks to Cassandra (the micro-batch aggr
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -16,14 +17,14 @@ from functools import reduce
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
 from .config import Config
-from .events import SNACK_NAMES
+from .contract import MAX_NUMBER_RUN, NUMBER_RUN_PATTERN, SNACK_NAMES
 
 EVENT_FIELDS = StructType([StructField("event_id", StringType()), StructField("item", StringType())])
-# Spark's JSON reader accepts 'single quotes' by default; JSON does not (nor does the validation consumer).
-JSON_OPTIONS = {"allowSingleQuotes": "false"}
+# Strict JSON: Spark's reader accepts 'single quotes' and NaN/Infinity by default; the contract does not.
+JSON_OPTIONS = {"allowSingleQuotes": "false", "allowNonNumericNumbers": "false"}
 
 
 def logger(name: str):
@@ -46,13 +47,23 @@ def session(app: str, cfg: Config) -> SparkSession:
     return spark
 
 
-def kafka_stream(spark: SparkSession, cfg: Config, max_offsets: int | None = None) -> DataFrame:
-    """The topic from the earliest offset; where a job resumes comes from its checkpoint, what it counts from
-    the offsets stored in Cassandra (the fence), so losing a checkpoint costs time, never exactness."""
+def starting_offsets(spark: SparkSession, cfg: Config, offsets: dict[int, int]) -> str:
+    """Spark's startingOffsets for a query without a checkpoint: the given offsets (where a view's counts end), the
+    earliest offset (-2) for the topic's other partitions; "earliest" when none is given."""
+    if not offsets:
+        return "earliest"
+    partitions = kafka_end_offsets(spark, cfg) or dict.fromkeys(offsets, 0)
+    return json.dumps({cfg.topic: {str(p): int(offsets.get(p, -2)) for p in sorted(set(partitions) | set(offsets))}})
+
+
+def kafka_stream(spark: SparkSession, cfg: Config, max_offsets: int | None = None, start: str = "earliest") -> DataFrame:
+    """The topic from `start` (when the query has no checkpoint yet); where a job resumes comes from its checkpoint,
+    what it counts from the offsets stored in Cassandra (the fence), so losing a checkpoint costs time, never
+    exactness."""
     reader = (spark.readStream.format("kafka")
               .option("kafka.bootstrap.servers", cfg.kafka_bootstrap)
               .option("subscribe", cfg.topic)
-              .option("startingOffsets", "earliest")
+              .option("startingOffsets", start)
               .option("failOnDataLoss", str(cfg.fail_on_data_loss).lower())
               .option("kafka.default.api.timeout.ms", "120000")
               .option("fetchOffset.numRetries", "10"))
@@ -62,10 +73,22 @@ def kafka_stream(spark: SparkSession, cfg: Config, max_offsets: int | None = Non
 
 
 def item_column(value: Column | None = None) -> Column:
-    """The snack a message counts for, or null if invalid (the rule of events.item_of, in Spark SQL)."""
+    """The snack a message counts for, or null if invalid: the contract's validity rule (events.item_of) in Spark SQL.
+
+    Spark's JSON reader ignores text after the first value and takes the first element of a top-level array, so the
+    value is parsed twice, wrapped: as `[value]` (an array of exactly one object) and as `{"v": value}`. Text after
+    the value breaks at least one of the two (`]` the second, `}` the first, `,` the size), so together they accept
+    exactly one JSON object. The wrappers add one level of nesting to Spark's limit of 1000, hence 999 in the contract.
+    """
     value = F.col("value") if value is None else value
-    event = F.from_json(value.cast("string"), EVENT_FIELDS, JSON_OPTIONS)
-    return F.when(event["event_id"].isNotNull() & event["item"].isin(*SNACK_NAMES), event["item"])
+    text = value.cast("string")
+    as_array = F.from_json(F.concat(F.lit("["), text, F.lit("]")), ArrayType(EVENT_FIELDS), JSON_OPTIONS)
+    as_member = F.from_json(F.concat(F.lit('{"v":'), text, F.lit("}")), StructType([StructField("v", EVENT_FIELDS)]), JSON_OPTIONS)
+    event = F.element_at(as_array, 1)
+    no_number_run = (F.octet_length(value) < MAX_NUMBER_RUN) | ~text.rlike(NUMBER_RUN_PATTERN)
+    counted = ((F.size(as_array) == 1) & as_member["v"].isNotNull() & no_number_run
+               & event["event_id"].isNotNull() & (F.length(event["event_id"]) > 0) & event["item"].isin(*SNACK_NAMES))
+    return F.when(counted, event["item"])
 
 
 def fence(offsets: dict[int, int]) -> Column:
@@ -154,6 +177,27 @@ def crash_point(point: str, batch_id: int) -> None:
         os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
+class Heartbeat:
+    """Writes job_status.updated_at every few seconds from a thread of its own, while the job's process lives: a
+    report older than that means the job is stalled or gone (Archlab shows it so), whatever its state column says.
+    `job` is called each time (kappa's replay reports under another name once it has switched)."""
+
+    def __init__(self, store, job, interval_s: float = 5.0):
+        self.store, self.job, self.interval_s = store, job, interval_s
+        self.event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="archlab-heartbeat", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.event.wait(self.interval_s):
+            name = self.job() if callable(self.job) else self.job
+            if name:
+                self.store.report(name)
+
+    def stop(self) -> None:
+        self.event.set()
+
+
 class Stopper:
     """SIGTERM/SIGINT ask the job to stop after the current micro-batch (the query is stopped cleanly)."""
 
@@ -172,9 +216,9 @@ class Stopper:
         return self.event.is_set()
 
 
-def start_stream(spark, cfg: Config, name: str, process, checkpoint: str, trigger_ms: int):
+def start_stream(spark, cfg: Config, name: str, process, checkpoint: str, trigger_ms: int, start: str = "earliest"):
     """The topic as a stream, each micro-batch handed to `process`, checkpointed, on a processing-time trigger."""
-    return (kafka_stream(spark, cfg, cfg.max_offsets_per_trigger).writeStream
+    return (kafka_stream(spark, cfg, cfg.max_offsets_per_trigger, start).writeStream
             .queryName(name)
             .foreachBatch(process)
             .option("checkpointLocation", checkpoint)

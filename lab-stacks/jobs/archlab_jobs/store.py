@@ -21,6 +21,8 @@ from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
 from cassandra.policies import ConstantReconnectionPolicy, DCAwareRoundRobinPolicy, RoundRobinPolicy
 from cassandra.query import BatchStatement, BatchType
 
+from .contract import KEYSPACE, TABLES
+
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.cql"
 
 
@@ -33,12 +35,12 @@ def _map(value) -> dict:
 
 
 def schema_statements(keyspace: str) -> list[str]:
-    """The statements of schema.cql with the keyspace `archlab` renamed to `keyspace`."""
+    """The statements of schema.cql with the contract's keyspace renamed to `keyspace`."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,47}", keyspace):
         raise ValueError(f"invalid keyspace name {keyspace!r}")
     text = "\n".join(line.split("--", 1)[0] for line in SCHEMA_FILE.read_text(encoding="utf-8").splitlines())
-    text = re.sub(r"\barchlab\.", f"{keyspace}.", text)
-    text = re.sub(r"(CREATE KEYSPACE IF NOT EXISTS)\s+archlab\b", rf"\1 {keyspace}", text)
+    text = re.sub(rf"\b{KEYSPACE}\.", f"{keyspace}.", text)
+    text = re.sub(rf"(CREATE KEYSPACE IF NOT EXISTS)\s+{KEYSPACE}\b", rf"\1 {keyspace}", text)
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
@@ -105,33 +107,39 @@ class Store:
         if ensure_schema:
             apply_schema(self.session, keyspace)
         ks = keyspace
+        views, pointer, speed, status, requests = (f"{ks}.{TABLES[t]}" for t in ("viewCounts", "viewPointer", "speedBuckets", "jobStatus", "jobRequests"))
         p = self.session.prepare
-        self._view_select = p(f'SELECT item, count, offsets, invalid, updated_at FROM {ks}.view_counts '
+        self._request_select = p(f"SELECT requested_at FROM {requests} WHERE job = ?")
+        self._view_select = p(f'SELECT item, count, offsets, invalid, updated_at FROM {views} '
                               f'WHERE "view" = ? AND version = ?')
-        self._view_count = p(f'UPDATE {ks}.view_counts SET count = ? WHERE "view" = ? AND version = ? AND item = ?')
-        self._view_cas = p(f'UPDATE {ks}.view_counts SET offsets = ?, invalid = ?, updated_at = ? '
+        self._serving_select = p(f'SELECT batch_version, cutoff, speed, speed_invalid FROM {views} '
+                                 f'WHERE "view" = \'serving\' AND version = 0 LIMIT 1')
+        self._view_count = p(f'UPDATE {views} SET count = ? WHERE "view" = ? AND version = ? AND item = ?')
+        self._view_cas = p(f'UPDATE {views} SET offsets = ?, invalid = ?, updated_at = ? '
                            f'WHERE "view" = ? AND version = ? IF offsets = ?')
-        self._view_claim = p(f'INSERT INTO {ks}.view_counts ("view", version, invalid, updated_at) '
+        self._serving_cas = p(f'UPDATE {views} SET offsets = ?, invalid = ?, updated_at = ?, batch_version = ?, '
+                              f'cutoff = ?, speed = ?, speed_invalid = ? WHERE "view" = ? AND version = ? IF offsets = ?')
+        self._view_claim = p(f'INSERT INTO {views} ("view", version, invalid, updated_at) '
                              f'VALUES (?, ?, 0, ?) IF NOT EXISTS')
-        self._view_delete = p(f'DELETE FROM {ks}.view_counts WHERE "view" = ? AND version = ?')
-        self._view_versions = p(f'SELECT DISTINCT "view", version FROM {ks}.view_counts')
-        self._pointer_select = p(f'SELECT "view", version, cutoff, bucket_size, published_at FROM {ks}.view_pointer '
+        self._view_delete = p(f'DELETE FROM {views} WHERE "view" = ? AND version = ?')
+        self._view_versions = p(f'SELECT DISTINCT "view", version FROM {views}')
+        self._pointer_select = p(f'SELECT "view", version, cutoff, bucket_size, published_at FROM {pointer} '
                                  f'WHERE "view" = ?')
-        self._pointer_insert = p(f'INSERT INTO {ks}.view_pointer ("view", version, cutoff, bucket_size, published_at) '
+        self._pointer_insert = p(f'INSERT INTO {pointer} ("view", version, cutoff, bucket_size, published_at) '
                                  f'VALUES (?, ?, ?, ?, ?) IF NOT EXISTS')
-        self._pointer_cas = p(f'UPDATE {ks}.view_pointer SET version = ?, cutoff = ?, bucket_size = ?, published_at = ? '
+        self._pointer_cas = p(f'UPDATE {pointer} SET version = ?, cutoff = ?, bucket_size = ?, published_at = ? '
                               f'WHERE "view" = ? IF version = ?')
         self._speed_select = p(f'SELECT bucket, item, count, next_offset, invalid, bucket_invalid, bucket_size '
-                               f'FROM {ks}.speed_buckets WHERE kafka_partition = ?')
-        self._speed_count = p(f'UPDATE {ks}.speed_buckets SET count = ? WHERE kafka_partition = ? AND bucket = ? AND item = ?')
-        self._speed_cas = p(f'UPDATE {ks}.speed_buckets SET next_offset = ?, invalid = ?, bucket_size = ?, updated_at = ?, '
+                               f'FROM {speed} WHERE kafka_partition = ?')
+        self._speed_count = p(f'UPDATE {speed} SET count = ? WHERE kafka_partition = ? AND bucket = ? AND item = ?')
+        self._speed_cas = p(f'UPDATE {speed} SET next_offset = ?, invalid = ?, bucket_size = ?, updated_at = ?, '
                             f'bucket_invalid = bucket_invalid + ? WHERE kafka_partition = ? IF next_offset = ?')
-        self._speed_partitions = p(f'SELECT DISTINCT kafka_partition FROM {ks}.speed_buckets')
-        self._speed_gc_rows = p(f'DELETE FROM {ks}.speed_buckets WHERE kafka_partition = ? AND bucket < ?')
-        self._speed_gc_invalid = p(f'UPDATE {ks}.speed_buckets SET bucket_invalid = bucket_invalid - ? WHERE kafka_partition = ?')
+        self._speed_partitions = p(f'SELECT DISTINCT kafka_partition FROM {speed}')
+        self._speed_gc_rows = p(f'DELETE FROM {speed} WHERE kafka_partition = ? AND bucket < ?')
+        self._speed_gc_invalid = p(f'UPDATE {speed} SET bucket_invalid = bucket_invalid - ? WHERE kafka_partition = ?')
         self._status_select = p(f'SELECT job, state, version, offsets, cutoff, rows_written, invalid, detail, updated_at '
-                                f'FROM {ks}.job_status WHERE job = ?')
-        self._status_offsets_cas = p(f'UPDATE {ks}.job_status SET offsets = ?, rows_written = ?, state = ?, detail = ?, '
+                                f'FROM {status} WHERE job = ?')
+        self._status_offsets_cas = p(f'UPDATE {status} SET offsets = ?, rows_written = ?, state = ?, detail = ?, '
                                      f'updated_at = ? WHERE job = ? IF offsets = ?')
 
     def close(self) -> None:
@@ -158,13 +166,28 @@ class Store:
                 state.counts[row.item] = int(row.count)
         return state
 
-    def cas_view(self, old: ViewState, counts: dict[str, int], offsets: dict[int, int], invalid: int) -> bool:
+    def read_serving_breakdown(self) -> dict:
+        """Lambda serving's breakdown as published with its counts: batch_version, cutoff, speed, speed_invalid."""
+        row = self._run(self._serving_select, (), serial=True).one()
+        if row is None:
+            return {"batch_version": None, "cutoff": {}, "speed": {}, "speed_invalid": 0}
+        return {"batch_version": row.batch_version, "cutoff": _map(row.cutoff),
+                "speed": {k: int(v) for k, v in (row.speed or {}).items()}, "speed_invalid": int(row.speed_invalid or 0)}
+
+    def cas_view(self, old: ViewState, counts: dict[str, int], offsets: dict[int, int], invalid: int,
+                 serving: dict | None = None) -> bool:
         """Writes absolute counts (only the items given) with offsets and invalid, if the stored offsets are
-        still old.offsets. True if applied. An exception means "unknown": re-read (serial) and recompute."""
+        still old.offsets. True if applied. An exception means "unknown": re-read (serial) and recompute.
+        `serving`: lambda serving's breakdown (batch_version, cutoff, speed, speed_invalid), in the same batch."""
         batch = BatchStatement(batch_type=BatchType.LOGGED)
         for item, count in counts.items():
             batch.add(self._view_count, (int(count), old.view, old.version, item))
-        batch.add(self._view_cas, (offsets, int(invalid), now(), old.view, old.version, old.offsets or None))
+        if serving is None:
+            batch.add(self._view_cas, (offsets, int(invalid), now(), old.view, old.version, old.offsets or None))
+        else:
+            batch.add(self._serving_cas, (offsets, int(invalid), now(), serving["batch_version"], serving["cutoff"],
+                                          serving["speed"], int(serving["speed_invalid"]), old.view, old.version,
+                                          old.offsets or None))
         return self.session.execute(batch).was_applied
 
     def claim_version(self, view: str, first: int) -> int:
@@ -229,6 +252,11 @@ class Store:
     def read_status(self, job: str, serial: bool = False):
         return self._run(self._status_select, (job,), serial).one()
 
+    def read_request(self, job: str):
+        """When Archlab last asked this job to act now (job_requests), or None."""
+        row = self._run(self._request_select, (job,)).one()
+        return row.requested_at.replace(tzinfo=timezone.utc) if row is not None and row.requested_at is not None else None
+
     def report(self, job: str, **fields) -> bool:
         """Writes the given job_status columns (state, version, offsets, cutoff, rows_written, invalid, detail).
         Reporting is best effort: a failure (Cassandra down) is printed, never raised."""
@@ -236,7 +264,7 @@ class Store:
         if isinstance(fields.get("detail"), dict):
             fields["detail"] = json.dumps(fields["detail"], default=str, sort_keys=True)
         names = sorted(fields)
-        cql = (f"UPDATE {self.keyspace}.job_status SET {', '.join(f'{n} = %s' for n in names)} WHERE job = %s")
+        cql = (f"UPDATE {self.keyspace}.{TABLES['jobStatus']} SET {', '.join(f'{n} = %s' for n in names)} WHERE job = %s")
         try:
             self.session.execute(cql, [fields[n] for n in names] + [job], timeout=10)
             return True
