@@ -49,6 +49,21 @@ export async function install() {
   return libDir;
 }
 
+/**
+ * YARN's ResourceManager and NodeManager jars (with their dependencies) for the apache/hadoop stand-in image
+ * (test/stacks): .cache/maven/hadoop-yarn-<v>/lib. Not needed by the test bed itself.
+ */
+export async function installYarn() {
+  const v = HADOOP_VERSION;
+  return mavenResolve(`hadoop-yarn-${v}`, [
+    { groupId: 'org.apache.hadoop', artifactId: 'hadoop-yarn-server-resourcemanager', version: v },
+    { groupId: 'org.apache.hadoop', artifactId: 'hadoop-yarn-server-nodemanager', version: v },
+    { groupId: 'org.apache.hadoop', artifactId: 'hadoop-mapreduce-client-shuffle', version: v },
+    { groupId: 'org.apache.hadoop', artifactId: 'hadoop-yarn-client', version: v },
+    { groupId: 'org.apache.hadoop', artifactId: 'hadoop-yarn-server-timelineservice', version: v },
+  ]);
+}
+
 function xml(props) {
   return `<?xml version="1.0"?>\n<configuration>\n${Object.entries(props)
     .map(([k, v]) => `  <property><name>${k}</name><value>${v}</value></property>`)

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { IMAGES } from '../../src/core/stacks';
+import { IMAGES, STACKS, VERSIONS } from '../../src/core/stacks';
 import { requireService } from '../support/testbed';
 import { repoRoot } from './model';
 
@@ -73,6 +73,22 @@ async function ensureTestbedJars(service: 'kafka' | 'cassandra' | 'hdfs' | 'spar
     process.execPath,
     ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(repoRoot, 'test', 'services', `${service}.mjs`))}); await m.install();`],
     { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 900_000 },
+  );
+  return lib;
+}
+
+/** YARN's daemons for the Hadoop stand-in, resolved from Maven Central by the HDFS test service (once, cached). */
+async function ensureYarnJars(): Promise<string> {
+  const lib = path.join(cacheDir, 'maven', `hadoop-yarn-${VERSIONS.hadoop}`, 'lib');
+  if (fs.existsSync(lib) && fs.readdirSync(lib).some((f) => f.endsWith('.jar'))) return lib;
+  await exec(
+    process.execPath,
+    ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(repoRoot, 'test', 'services', 'hdfs.mjs'))}); await m.installYarn();`],
+    {
+      cwd: repoRoot,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 900_000,
+    },
   );
   return lib;
 }
@@ -181,7 +197,10 @@ const SPECS: StandinSpec[] = [
   {
     tag: IMAGES.hadoop,
     dir: 'hadoop',
-    extra: async () => ({ lib: await ensureTestbedJars('hdfs', path.join(cacheDir, 'maven', 'hadoop-3.4.3', 'lib')) }),
+    extra: async () => ({
+      lib: await ensureTestbedJars('hdfs', path.join(cacheDir, 'maven', `hadoop-${VERSIONS.hadoop}`, 'lib')),
+      yarnlib: await ensureYarnJars(),
+    }),
   },
   {
     tag: IMAGES.sparkBase,
@@ -260,6 +279,37 @@ export async function ensureIvyCache(): Promise<string> {
     await ensureTestbedJars('spark', path.join(ivy, 'no-such-dir'));
   }
   return ivy;
+}
+
+/**
+ * The lab stack's Ivy volume (`<project>_spark-ivy`), created as compose would and filled from the test bed's Ivy
+ * cache when empty: no registry is reachable here, so the jobs' `--packages` must find every artifact cached.
+ */
+export async function seedIvyVolume(bed: DockerBed, stack: 'lambda' | 'kappa', project = STACKS[stack].composeProject): Promise<void> {
+  const volume = `${project}_spark-ivy`;
+  const exists = await docker(bed, ['volume', 'inspect', volume]).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await docker(bed, ['volume', 'create', '--label', `com.docker.compose.project=${project}`, '--label', 'com.docker.compose.volume=spark-ivy', volume]);
+  }
+  const ivy = await ensureIvyCache();
+  await docker(bed, [
+    'run',
+    '--rm',
+    '--user',
+    'root',
+    '--volume',
+    `${volume}:/opt/archlab/ivy`,
+    '--volume',
+    `${ivy}:/seed:ro`,
+    '--entrypoint',
+    'bash',
+    IMAGES.labSpark,
+    '-c',
+    '[ -d /opt/archlab/ivy/jars ] || { cp -a /seed/. /opt/archlab/ivy/ && chown -R spark:spark /opt/archlab/ivy; }',
+  ]);
 }
 
 export interface StandinReport {

@@ -1,0 +1,1 @@
+print("the Spark packages are resolved into the Ivy cache")
