@@ -1,5 +1,34 @@
 import tseslint from 'typescript-eslint';
 
+// The design's layering, one rule per folder: imports only point down.
+//   src/core      pure: no VS Code, no client library, nothing above it
+//   src/clients   our own types over the libraries: no VS Code, nothing above it
+//   src/services  stateful, vscode-free services (shared with the CLI): no VS Code, no library, no UI
+//   src/workers   worker entry points (the generator): no VS Code, no library, no UI
+//   src/views, src/panels   thin VS Code layers: no library; views never import commands or panels, panels never commands or views
+//   src/commands  may use views and panels, never a library
+//   media         the webview's page: only src/core and the panel protocol
+const LIBRARIES = ['kafkajs', 'cassandra-driver', 'dockerode'];
+const libraries = (message) => LIBRARIES.map((name) => ({ name, message }));
+const folders = (names, message) => names.map((name) => ({ group: [`**/${name}/**`, `**/${name}`], message }));
+
+/** One no-restricted-imports rule for the files of a layer. */
+const layer = (files, { vscode = false, libs = false, above = [] }) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          ...(vscode ? [] : [{ name: 'vscode', message: 'This layer has no VS Code import (it is shared with the CLI and the tests).' }]),
+          ...(libs ? [] : libraries('Use the wrapper in src/clients.')),
+        ],
+        patterns: folders(above, 'Imports point down the layers (see eslint.config.mjs).'),
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', '.cache/**', '.testbed/**', 'node_modules/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -11,31 +40,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    // The design's layering: src/core is shared with the CLI and the tests, so it never sees VS Code or a client library.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['vscode', 'kafkajs', 'cassandra-driver', 'dockerode'].map((name) => ({
-            name,
-            message: 'src/core has no VS Code or client-library imports.',
-          })),
-        },
-      ],
-    },
-  },
-  {
-    // Views, commands and panels go through src/clients, never straight to a library.
-    files: ['src/views/**/*.ts', 'src/commands/**/*.ts', 'src/panels/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: ['kafkajs', 'cassandra-driver', 'dockerode'].map((name) => ({ name, message: 'Use the wrapper in src/clients.' })) },
-      ],
-    },
-  },
+  layer(['src/core/**/*.ts'], { above: ['clients', 'services', 'workers', 'views', 'commands', 'panels', 'extension'] }),
+  layer(['src/clients/**/*.ts'], { libs: true, above: ['services', 'workers', 'views', 'commands', 'panels', 'extension'] }),
+  layer(['src/services/**/*.ts'], { above: ['workers', 'views', 'commands', 'panels', 'extension'] }),
+  layer(['src/workers/**/*.ts'], { above: ['views', 'commands', 'panels', 'extension'] }),
+  layer(['src/views/**/*.ts'], { vscode: true, above: ['commands', 'panels', 'extension'] }),
+  layer(['src/panels/**/*.ts'], { vscode: true, above: ['commands', 'views', 'extension'] }),
+  layer(['src/commands/**/*.ts'], { vscode: true, above: ['extension'] }),
+  layer(['media/**/*.ts'], { above: ['clients', 'services', 'workers', 'views', 'commands', 'extension'] }),
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: {

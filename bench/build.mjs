@@ -10,10 +10,10 @@ export async function buildBenchBundles() {
   await esbuild.build({
     absWorkingDir: repoRoot,
     entryPoints: {
-      generatorController: 'src/generator/generatorController.ts',
-      generatorWorker: 'src/generator/worker.ts',
+      generatorController: 'src/services/generator/controller.ts',
+      generatorWorker: 'src/workers/generator/worker.ts',
       kafka: 'src/clients/kafka/index.ts',
-      core: 'src/core/generator.ts',
+      core: 'src/core/eventSource.ts',
     },
     outdir,
     bundle: true,

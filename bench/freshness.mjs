@@ -2,11 +2,11 @@
 // with the project's virtual environment when both exist. Its output is printed as is.
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot, run } from '../test/services/lib.mjs';
+import { cacheDir, repoRoot, run } from '../test/services/lib.mjs';
 
 export function freshnessBenchAvailable() {
   const script = path.join(repoRoot, 'test', 'python', 'bench_freshness.py');
-  const python = path.join(repoRoot, '.cache', 'venv', 'bin', 'python');
+  const python = path.join(cacheDir, 'venv', 'bin', 'python');
   return fs.existsSync(script) && fs.existsSync(python) ? { script, python } : undefined;
 }
 

@@ -20,7 +20,7 @@ const host = {
     docker: 'src/clients/docker/index.ts',
     kafka: 'src/clients/kafka/index.ts',
     cassandra: 'src/clients/cassandra/index.ts',
-    generatorWorker: 'src/generator/worker.ts',
+    generatorWorker: 'src/workers/generator/worker.ts',
   },
   outdir: 'dist',
   platform: 'node',

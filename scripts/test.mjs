@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ensureCodeServer } from './lib/code-server.mjs';
 import { ensureChromium } from './lib/chromium.mjs';
 import { ensureNodeModules, npmRun } from './lib/setup.mjs';
-import { readState, repoRoot } from '../test/services/lib.mjs';
+import { cacheDir, readState, repoRoot } from '../test/services/lib.mjs';
 import { startServices, stopServices } from '../test/services/bed.mjs';
 
 const resultsDir = path.join(repoRoot, 'test-results');
@@ -80,7 +80,7 @@ function vscodeTests(extra) {
 
 /** pytest in the project's virtual environment (made by the spark test service); counts from its JUnit XML. */
 function pytest(extra) {
-  const python = path.join(repoRoot, '.cache', 'venv', 'bin', 'python');
+  const python = path.join(cacheDir, 'venv', 'bin', 'python');
   const xml = path.join(resultsDir, 'python.xml');
   return runProcess(python, ['-m', 'pytest', 'test/python', '-q', `--junitxml=${xml}`, ...extra]).then((code) => {
     if (fs.existsSync(xml)) {

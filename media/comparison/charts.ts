@@ -1,7 +1,8 @@
 // The comparison's charts over time (uPlot, canvas): counts, freshness, throughput and container CPU/memory.
 // Colours come from the theme's --vscode-charts-* variables; line dashes tell the series apart without colour.
 import uPlot from 'uplot';
-import { COMPLETE_PIPELINES, formatCount, PIPELINE_LABELS, PIPELINES, type Pipeline } from '../../src/core/comparison';
+import { COMPLETE_PIPELINES, PIPELINE_LABELS, PIPELINES, type Pipeline } from '../../src/core/comparison';
+import { formatCount } from '../../src/core/format';
 import { CHARTS, type ChartId } from '../../src/core/comparisonExport';
 import type { SeriesPoint } from '../../src/core/comparisonSeries';
 

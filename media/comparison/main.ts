@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import './comparison.css';
 import { STACK_LABELS, type Comparison, type StackName } from '../../src/core/comparison';
 import { CHART_IDS, type ChartId } from '../../src/core/comparisonExport';
+import { formatCount } from '../../src/core/format';
 import { DEFAULT_SERIES_CAPACITY, summarize, type SeriesPoint } from '../../src/core/comparisonSeries';
 import { isHostToPage, type HostToPage, type PageState, type PageToHost } from '../../src/panels/protocol';
 import { Charts } from './charts';
@@ -48,6 +49,7 @@ root.innerHTML = `
 <div id="error" class="banner" role="alert" hidden><span class="codicon codicon-error" aria-hidden="true"></span><span class="text"></span></div>
 <div id="notice" class="notice" role="status" aria-live="polite"></div>
 <p id="updated" class="meta">Waiting for the first reading of the views\u2026</p>
+<p id="outside" class="meta" hidden></p>
 <section aria-labelledby="answer-heading">
   <h2 id="answer-heading">How many items of each type were sold in total?</h2>
   <div class="table-wrap" tabindex="0" role="region" aria-labelledby="answer-heading"><table id="answer"></table></div>
@@ -90,8 +92,20 @@ function render(): void {
     renderStacks(comparison.stacks);
     byId('updated').textContent =
       `Read at ${new Date(comparison.at).toLocaleTimeString()}, every ${refreshMs / 1000} s while this panel is visible; ` + `${points.length} samples kept.`;
+    const outside = byId('outside');
+    outside.hidden = !comparison.outside;
+    outside.textContent = comparison.outside ? outsideText(comparison.outside) : '';
   }
   charts.update(points);
+}
+
+/** Messages that reached the topic from elsewhere: part of the truth (valid ones), not pipeline errors. */
+function outsideText({ valid, invalid }: { valid: number; invalid: number }): string {
+  const total = valid + invalid;
+  return (
+    `${formatCount(total)} message${total === 1 ? '' : 's'} produced outside the generator (Produce Message, another client): ` +
+    `${formatCount(valid)} valid, counted in the truth; ${formatCount(invalid)} invalid, which every job counts as invalid.`
+  );
 }
 
 function renderStacks(stacks: Record<StackName, boolean>): void {

@@ -2,11 +2,6 @@
 // (not only by colour), and per-pipeline totals, accuracy, freshness and throughput in the footer.
 import {
   COMPLETE_PIPELINES,
-  formatAccuracy,
-  formatCount,
-  formatDifference,
-  formatRate,
-  formatSeconds,
   isPartial,
   PIPELINE_LABELS,
   PIPELINE_STACK,
@@ -15,6 +10,7 @@ import {
   type Comparison,
   type Pipeline,
 } from '../../src/core/comparison';
+import { formatAccuracy, formatCount, formatDifference, formatRate, formatSeconds } from '../../src/core/format';
 import type { SeriesSummary } from '../../src/core/comparisonSeries';
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -104,7 +100,7 @@ export function renderTable(table: HTMLTableElement, comparison: Comparison, sum
   const head = el('tr');
   const snackHeader = el('th', { text: 'Snack' });
   snackHeader.scope = 'col';
-  const truthHeader = el('th', { text: 'Truth' }, el('span', { className: 'sub', text: 'generator' }));
+  const truthHeader = el('th', { text: 'Truth' }, el('span', { className: 'sub', text: 'in the topic' }));
   truthHeader.scope = 'col';
   head.append(snackHeader, truthHeader, ...PIPELINES.map((p) => headerCell(p, comparison)));
 

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../core/errors';
-import type { ClusterRef } from '../models/stackEndpoints';
+import type { Logger } from '../core/logger';
+import type { CassandraConnections, ClusterRef } from '../services/connections';
 import { showCqlResult } from '../panels/cqlResultPanel';
-import type { CassandraSource } from '../views/cassandra/cassandraSource';
 import type { CassandraNode } from '../views/cassandra/cassandraTree';
 
-async function pickCluster(source: CassandraSource): Promise<ClusterRef | undefined> {
+async function pickCluster(source: CassandraConnections): Promise<ClusterRef | undefined> {
   const clusters = await source.clusters();
   if (clusters.length === 0)
     throw new UserFacingError('No Cassandra cluster is connected: start a lab stack, or set archlab.cassandra.contactPoints.', {
@@ -20,7 +20,7 @@ async function pickCluster(source: CassandraSource): Promise<ClusterRef | undefi
   )?.cluster;
 }
 
-export function cassandraCommands(source: CassandraSource, log: vscode.LogOutputChannel): Record<string, (node?: unknown) => Promise<void>> {
+export function cassandraCommands(source: CassandraConnections, log: Logger): Record<string, (node?: unknown) => Promise<void>> {
   return {
     'archlab.cassandra.openRows': async (node) => {
       const tableNode = node as Extract<CassandraNode, { kind: 'table' }> | undefined;

@@ -1,14 +1,21 @@
 import * as vscode from 'vscode';
 import type { ContainerSummary } from '../clients/docker/types';
 import { UserFacingError } from '../core/errors';
+import type { DockerAccess } from '../clients/docker/dockerAccess';
+import type { Logger } from '../core/logger';
+import type { ContainersModel } from '../services/containers';
+import { serviceUiUrl } from '../services/stacks';
 import type { ContainersNode } from '../views/containers/containersTree';
 import { openLogTerminal } from '../views/containers/logTerminal';
-import type { StackCommandContext } from './stackCommands';
 
-export type UiUrlOf = (container: ContainerSummary) => string | undefined;
+export interface ContainerCommandContext {
+  docker: DockerAccess;
+  containers: ContainersModel;
+  log: Logger;
+}
 
 /** The container of a tree item, or one the user picks when the command comes from the palette. */
-async function pickContainer(ctx: StackCommandContext, node: unknown, filter: (c: ContainerSummary) => boolean): Promise<ContainerSummary | undefined> {
+async function pickContainer(ctx: ContainerCommandContext, node: unknown, filter: (c: ContainerSummary) => boolean): Promise<ContainerSummary | undefined> {
   const fromTree = (node as ContainersNode | undefined)?.kind === 'container' ? (node as Extract<ContainersNode, { kind: 'container' }>).container : undefined;
   if (fromTree) return fromTree;
   await ctx.containers.refresh();
@@ -26,7 +33,8 @@ async function pickContainer(ctx: StackCommandContext, node: unknown, filter: (c
 const running = (c: ContainerSummary) => c.state === 'running';
 const stopped = (c: ContainerSummary) => c.state !== 'running';
 
-export function containerCommands(ctx: StackCommandContext, uiUrlOf: UiUrlOf): Record<string, (node?: unknown) => Promise<void>> {
+export function containerCommands(ctx: ContainerCommandContext): Record<string, (node?: unknown) => Promise<void>> {
+  const uiUrlOf = serviceUiUrl;
   const act = (verb: 'start' | 'stop' | 'restart', filter: (c: ContainerSummary) => boolean) => async (node?: unknown) => {
     const container = await pickContainer(ctx, node, filter);
     if (!container) return;

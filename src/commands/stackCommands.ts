@@ -1,138 +1,66 @@
-import * as crypto from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DockerAccess } from '../clients/docker/dockerAccess';
-import { UserFacingError } from '../core/errors';
-import { GRAFANA_PASSWORD_ENV, memoryBudget, memoryEnv, STACKS, type StackName } from '../core/stacks';
-import type { ContainersModel } from '../models/containersModel';
-import { describeProgress, groupHealth } from '../views/containers/containerPresentation';
-import { readSettings } from './settingsProblems';
+import { GRAFANA_CASSANDRA_PLUGIN, STACKS, type StackName } from '../core/stacks';
+import type { StackService } from '../services/stacks';
 
-export interface StackCommandContext {
-  extension: vscode.ExtensionContext;
-  log: vscode.LogOutputChannel;
-  docker: DockerAccess;
-  containers: ContainersModel;
-}
-
-/** Compose file of a stack: the bundled one, or a per-stack override from archlab.stacks.composeFiles. */
-export function composeFileOf(name: StackName, context: vscode.ExtensionContext): string {
-  const override = readSettings().settings.stackComposeFiles[name];
-  if (override) return path.isAbsolute(override) ? override : path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', override);
-  return context.asAbsolutePath(STACKS[name].composeFile);
-}
-
-/** The Grafana admin password of a stack: generated once, kept in SecretStorage, never logged. */
-async function grafanaPassword(context: vscode.ExtensionContext, name: StackName): Promise<string> {
-  const key = `archlab.grafana.adminPassword.${name}`;
-  let password = await context.secrets.get(key);
-  if (!password) {
-    password = crypto.randomBytes(18).toString('base64url');
-    await context.secrets.store(key, password);
-  }
-  return password;
-}
-
-/** Compose needs the memory plan and the Grafana password for every command on the file (interpolation). */
-async function composeTarget(ctx: StackCommandContext, name: StackName) {
-  return {
-    project: STACKS[name].composeProject,
-    file: composeFileOf(name, ctx.extension),
-    env: { ...memoryEnv(name, readSettings().settings.memoryProfile), [GRAFANA_PASSWORD_ENV]: await grafanaPassword(ctx.extension, name) },
-  };
-}
-
-/** Refuses a start that cannot fit: the stack's memory limits against what Docker can give. */
-async function checkMemory(ctx: StackCommandContext, name: StackName): Promise<void> {
-  const profile = readSettings().settings.memoryProfile;
-  const needMiB = memoryBudget(name, profile).totalMiB;
-  const haveMiB = (await ctx.docker.client().memoryBytes()) / 2 ** 20;
-  ctx.log.info(`${STACKS[name].title} (${profile} profile) may use ${(needMiB / 1024).toFixed(1)} GiB; Docker has ${(haveMiB / 1024).toFixed(1)} GiB`);
-  if (haveMiB > 0 && needMiB > haveMiB) {
-    throw new UserFacingError(
-      `Not enough memory for ${STACKS[name].title} with the "${profile}" profile: it may use ${(needMiB / 1024).toFixed(1)} GiB, Docker has ${(haveMiB / 1024).toFixed(1)} GiB. Choose the "small" memory profile, stop the other stack, or give Docker more memory.`,
-      {
-        actions: [{ title: 'Choose Memory Profile', command: 'workbench.action.openSettings', args: ['archlab.memoryProfile'] }],
-      },
-    );
-  }
-}
-
-async function ensureDocker(ctx: StackCommandContext): Promise<void> {
-  await ctx.docker.client().ping();
-  if (ctx.containers.current.kind !== 'ready') await ctx.containers.reconnect();
-}
-
-export async function startStack(ctx: StackCommandContext, name: StackName): Promise<void> {
+/** Start Lambda/Kappa: a cancellable notification naming each phase, then Open Comparison / Open Grafana. */
+export async function startStack(stacks: StackService, name: StackName, withJobs: boolean): Promise<void> {
   const stack = STACKS[name];
-  ctx.log.info(`Start ${stack.title}: Docker at ${ctx.docker.endpoint().host} (from ${ctx.docker.endpoint().source})`);
-  await ensureDocker(ctx);
-  await ctx.containers.refresh();
-  const existing = ctx.containers.containersOf(stack.composeProject);
-  const { healthy, total } = groupHealth(existing);
-  if (total > 0 && healthy === total) {
-    void vscode.window.showInformationMessage(`Archlab: ${stack.title} is already running (${healthy}/${total} services healthy). Nothing to do.`);
-    return;
-  }
-  if (!readSettings().settings.stackComposeFiles[name]) await checkMemory(ctx, name);
-  const target = await composeTarget(ctx, name);
-  await vscode.window.withProgress(
+  const started = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Starting ${stack.title}`, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      let healthyCount = 0;
-      await ctx.docker.compose().up(target, {
-        build: true,
+      let healthy = 0;
+      return stacks.start(name, {
+        withJobs,
         signal: abort.signal,
-        onOutput: (line) => ctx.log.trace(`[compose ${stack.composeProject}] ${line}`),
-        onProgress: (p) => {
-          if (p.phase === 'healthy') healthyCount += 1;
-          const message = describeProgress(p, stack.composeProject);
-          ctx.log.info(`${stack.title}: ${message}`);
-          progress.report({ message: p.phase === 'healthy' ? `${message} (${healthyCount} healthy)` : message });
+        onProgress: (message) => {
+          if (message.endsWith(' is healthy')) healthy += 1;
+          progress.report({ message: message.endsWith(' is healthy') ? `${message} (${healthy} healthy)` : message });
         },
       });
     },
   );
-  await ctx.containers.refresh();
-  const after = groupHealth(ctx.containers.containersOf(stack.composeProject));
-  ctx.log.info(`${stack.title} is up: ${after.healthy}/${after.total} services healthy`);
+  const { healthy, total } = stacks.health(name);
+  if (started && stacks.startProfiles(name, false).includes('grafana')) void warnWhenGrafanaPluginMissing(stacks, name);
+  if (!started) {
+    void vscode.window.showInformationMessage(`Archlab: ${stack.title} is already running (${healthy}/${total} services healthy). Nothing to do.`);
+    return;
+  }
   void vscode.window
-    .showInformationMessage(`Archlab: ${stack.title} is up (${after.healthy}/${after.total} services healthy).`, 'Open Comparison', 'Open Grafana')
+    .showInformationMessage(`Archlab: ${stack.title} is up (${healthy}/${total} services healthy).`, 'Open Comparison', 'Open Grafana')
     .then((choice) => {
       if (choice === 'Open Comparison') void vscode.commands.executeCommand('archlab.openComparison');
       if (choice === 'Open Grafana') void vscode.commands.executeCommand('archlab.openGrafana', name);
     });
 }
 
-export async function stopStack(ctx: StackCommandContext, name: StackName, options: { removeVolumes?: boolean } = {}): Promise<void> {
+/** Grafana starts without its Cassandra plugin when it cannot download it: say so instead of empty dashboards. */
+export async function warnWhenGrafanaPluginMissing(stacks: StackService, name: StackName): Promise<void> {
+  const state = await stacks.grafanaPlugin(name).catch(() => 'unreachable' as const);
+  if (state === 'installed') return;
+  const { id, version } = GRAFANA_CASSANDRA_PLUGIN;
+  const message =
+    state === 'missing'
+      ? `Archlab: Grafana (${STACKS[name].title}) is running without its Cassandra data source: it could not install the plugin ${id} ${version} (it downloads it from grafana.com at start, so it needs internet access, and that version in the plugin catalog). The dashboards stay empty until it is installed; the comparison panel does not need Grafana.`
+      : `Archlab: Grafana (${STACKS[name].title}) does not answer on ${STACKS[name].grafana.url}, so Archlab cannot tell whether its Cassandra data source plugin is installed. Look at the grafana container's logs in the Containers view.`;
+  const choice = await vscode.window.showWarningMessage(message, 'Show Containers');
+  if (choice === 'Show Containers') void vscode.commands.executeCommand('archlab.containers.focus');
+}
+
+export async function stopStack(stacks: StackService, name: StackName, options: { removeVolumes?: boolean } = {}): Promise<void> {
   const stack = STACKS[name];
-  await ensureDocker(ctx);
-  // Every profile, so that jobs and extras stop too (compose leaves other profiles' containers running).
-  const target = { ...(await composeTarget(ctx, name)), profiles: STACKS[name].profiles };
   const verb = options.removeVolumes ? 'Deleting the data of' : 'Stopping';
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${stack.title}` }, async (progress) => {
-    await ctx.docker.compose().down(target, {
-      removeVolumes: options.removeVolumes,
-      onOutput: (line) => ctx.log.trace(`[compose ${stack.composeProject}] ${line}`),
-      onProgress: (p) => progress.report({ message: describeProgress(p, stack.composeProject) }),
-    });
-  });
-  await ctx.containers.refresh();
-  ctx.log.info(options.removeVolumes ? `${stack.title}: containers and volumes removed` : `${stack.title} stopped; its data (volumes) is kept`);
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${stack.title}` }, (progress) =>
+    stacks.stop(name, { removeVolumes: options.removeVolumes, onProgress: (message) => progress.report({ message }) }),
+  );
   void vscode.window.showInformationMessage(
     options.removeVolumes ? `Archlab: ${stack.title} and all its data were removed.` : `Archlab: ${stack.title} stopped. Its data is kept for the next start.`,
   );
 }
 
-export async function restartStack(ctx: StackCommandContext, name: StackName): Promise<void> {
-  await stopStack(ctx, name);
-  await startStack(ctx, name);
-}
-
-/** Returns true when the data was deleted (the user confirmed). */
-export async function resetLabData(ctx: StackCommandContext, name?: StackName): Promise<boolean> {
+/** Returns the stack whose data was deleted (the user confirmed), or undefined. */
+export async function resetLabData(stacks: StackService, name?: StackName): Promise<StackName | undefined> {
   const picked =
     name ??
     (
@@ -141,7 +69,7 @@ export async function resetLabData(ctx: StackCommandContext, name?: StackName): 
         { title: 'Reset the data of which stack?' },
       )
     )?.name;
-  if (!picked) return false;
+  if (!picked) return undefined;
   const stack = STACKS[picked];
   const confirm = 'Delete Lab Data';
   const choice = await vscode.window.showWarningMessage(
@@ -152,12 +80,7 @@ export async function resetLabData(ctx: StackCommandContext, name?: StackName): 
     },
     confirm,
   );
-  if (choice !== confirm) return false;
-  await stopStack(ctx, picked, { removeVolumes: true });
-  return true;
-}
-
-export function requireStackName(value: unknown): StackName {
-  if (value === 'lambda' || value === 'kappa') return value;
-  throw new UserFacingError(`Unknown stack "${String(value)}": use lambda or kappa.`);
+  if (choice !== confirm) return undefined;
+  await stopStack(stacks, picked, { removeVolumes: true });
+  return picked;
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../core/errors';
-import type { ClusterRef } from '../models/stackEndpoints';
+import { manualEvent, serializeEvent } from '../core/events';
+import type { Logger } from '../core/logger';
+import type { ClusterRef } from '../services/connections';
 import type { PeekDocuments } from '../views/topics/peekDocuments';
 import type { TopicsNode, TopicsSource, TopicsTreeProvider } from '../views/topics/topicsTree';
 
@@ -10,7 +12,7 @@ export interface TopicCommandContext {
   source: TopicsSource;
   tree: TopicsTreeProvider;
   peeks: PeekDocuments;
-  log: vscode.LogOutputChannel;
+  log: Logger;
 }
 
 async function pickCluster(ctx: TopicCommandContext, node: unknown): Promise<ClusterRef | undefined> {
@@ -60,8 +62,9 @@ export function topicCommands(ctx: TopicCommandContext): Record<string, (node?: 
       if (!target) return;
       const value = await vscode.window.showInputBox({
         title: `Produce a message to ${target.topic}`,
-        prompt: 'The message value (JSON or text)',
-        value: '{"item": "twix"}',
+        prompt:
+          'The message value (JSON or text). The default is a valid lab event: the views count it, the comparison shows it as produced outside the generator.',
+        value: serializeEvent(manualEvent()),
       });
       if (value === undefined) return;
       const { partition, offset } = await ctx.source.admin(target.cluster).produce(target.topic, { value });

@@ -1,6 +1,7 @@
 // The comparison panel's data model: what each pipeline counted per snack against the generator's truth.
 // Pure (no VS Code, no I/O): the panel's host, its page, the exports and the CLI share it.
 import { SNACK_NAMES } from './snacks';
+import { STACK_NAMES, STACKS, type StackName } from './stacks';
 
 /** The lab's views, in the order the panel shows them. */
 export const PIPELINES = ['validation', 'lambdaBatch', 'lambdaSpeed', 'lambdaServing', 'kappa'] as const;
@@ -14,8 +15,11 @@ export const PIPELINE_LABELS: Readonly<Record<Pipeline, string>> = {
   kappa: 'Kappa',
 };
 
-export type StackName = 'lambda' | 'kappa';
-export const STACK_LABELS: Readonly<Record<StackName, string>> = { lambda: 'Lambda', kappa: 'Kappa' };
+export type { StackName } from './stacks';
+export const STACK_LABELS: Readonly<Record<StackName, string>> = Object.fromEntries(STACK_NAMES.map((name) => [name, STACKS[name].title])) as Record<
+  StackName,
+  string
+>;
 
 /** The stack a pipeline runs in; the validation consumer runs beside either. */
 export const PIPELINE_STACK: Readonly<Record<Pipeline, StackName | undefined>> = {
@@ -61,8 +65,15 @@ export interface ContainerSample {
 export interface ComparisonSnapshot {
   /** When it was read, ms since the epoch. */
   at: number;
-  /** The generator's source truth: exact per-snack counts of what Kafka acknowledged. */
+  /**
+   * The source truth: exact per-snack counts of the valid events in the topic (what the generator had acknowledged,
+   * and what reached the topic from elsewhere: `outside`).
+   */
   truth?: Record<string, number>;
+  /** When the stacks' topics differ (a message produced to one only): each stack's truth, for its own pipelines. */
+  truthByStack?: Partial<Record<StackName, Record<string, number>>>;
+  /** Messages produced outside the generator, included in the truth (valid ones) or counted as invalid by every job. */
+  outside?: { valid: number; invalid: number };
   /** Events produced in total (acknowledged by Kafka); Σ truth when absent. */
   producedTotal?: number;
   /** A pipeline is absent when its view has no data (stack never ran, or not reachable). */
@@ -121,6 +132,7 @@ export interface Comparison {
   rows: SnackComparison[];
   totals: Record<Pipeline, PipelineTotals>;
   stacks: Record<StackName, boolean>;
+  outside?: { valid: number; invalid: number };
 }
 
 /** The produced total of a snapshot: producedTotal, else Σ truth, else null. */
@@ -137,10 +149,16 @@ export function totalOf(view: ViewSnapshot | undefined): number | null {
 export function compare(snapshot: ComparisonSnapshot): Comparison {
   const truth = snapshot.truth;
   const snacks = snackOrder(snapshot);
+  const truthFor = (pipeline: Pipeline) => {
+    const stack = PIPELINE_STACK[pipeline];
+    return (stack && snapshot.truthByStack?.[stack]) || truth;
+  };
   const rows: SnackComparison[] = snacks.map((snack) => {
-    const t = truth ? countIn(truth, snack) : null;
+    const shown = truth ? countIn(truth, snack) : null;
     const cells = Object.fromEntries(
       PIPELINES.map((pipeline): [Pipeline, PipelineCell] => {
+        const own = truthFor(pipeline);
+        const t = own ? countIn(own, snack) : null;
         const view = snapshot.views[pipeline];
         const count = view ? countIn(view.counts, snack) : null;
         const comparable = count !== null && t !== null && !isPartial(pipeline);
@@ -154,7 +172,7 @@ export function compare(snapshot: ComparisonSnapshot): Comparison {
         ];
       }),
     ) as Record<Pipeline, PipelineCell>;
-    return { snack, truth: t, cells };
+    return { snack, truth: shown, cells };
   });
   const truthTotal = truth ? sum(rows.map((r) => r.truth ?? 0)) : null;
   const totals = Object.fromEntries(
@@ -162,7 +180,9 @@ export function compare(snapshot: ComparisonSnapshot): Comparison {
       const view = snapshot.views[pipeline];
       const partial = isPartial(pipeline);
       const total = view ? sum(rows.map((r) => r.cells[pipeline].count ?? 0)) : null;
-      const comparable = total !== null && truthTotal !== null && !partial;
+      const own = truthFor(pipeline);
+      const ownTotal = own ? sum(snacks.map((snack) => countIn(own, snack))) : null;
+      const comparable = total !== null && ownTotal !== null && !partial;
       const absoluteError = comparable ? sum(rows.map((r) => Math.abs(r.cells[pipeline].difference ?? 0))) : null;
       return [
         pipeline,
@@ -171,9 +191,9 @@ export function compare(snapshot: ComparisonSnapshot): Comparison {
           present: view !== undefined,
           partial,
           total,
-          difference: comparable ? total - truthTotal : null,
+          difference: comparable ? total - (ownTotal as number) : null,
           absoluteError,
-          accuracy: comparable && truthTotal > 0 ? clamp01(1 - (absoluteError as number) / truthTotal) : null,
+          accuracy: comparable && (ownTotal as number) > 0 ? clamp01(1 - (absoluteError as number) / (ownTotal as number)) : null,
           exact: comparable ? absoluteError === 0 : null,
           invalid: view?.invalid,
           version: view?.version,
@@ -182,7 +202,15 @@ export function compare(snapshot: ComparisonSnapshot): Comparison {
       ];
     }),
   ) as Record<Pipeline, PipelineTotals>;
-  return { at: snapshot.at, truthTotal, produced: producedOf(snapshot), rows, totals, stacks: { ...snapshot.stacks } };
+  return {
+    at: snapshot.at,
+    truthTotal,
+    produced: producedOf(snapshot),
+    rows,
+    totals,
+    stacks: { ...snapshot.stacks },
+    ...(snapshot.outside ? { outside: snapshot.outside } : {}),
+  };
 }
 
 /** The catalog's snacks first (always, even at 0), then any other item a view or the truth names, sorted. */
@@ -218,57 +246,4 @@ export function containerStack(name: string): StackName | undefined {
   if (/lambda/i.test(name)) return 'lambda';
   if (/kappa/i.test(name)) return 'kappa';
   return undefined;
-}
-
-// ---- Formatting shared by the page and the exports (fixed, locale-independent) ----
-
-const MINUS = '\u2212';
-
-/** 1234567 → "1,234,567"; null → "n/a". */
-export function formatCount(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
-  const sign = value < 0 ? MINUS : '';
-  const digits = Math.round(Math.abs(value)).toString();
-  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** +3, −3, or ±0; null → "n/a". */
-export function formatDifference(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
-  if (value === 0) return '\u00b10';
-  return value > 0 ? `+${formatCount(value)}` : formatCount(value);
-}
-
-/**
- * Accuracy as a percentage with two decimals, rounded DOWN so that "100.00 %" means exact:
- * 0.99996 → "99.99 %". null → "n/a".
- */
-export function formatAccuracy(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
-  const hundredths = Math.floor(value * 10000 + 1e-9);
-  return `${(hundredths / 100).toFixed(2)} %`;
-}
-
-/** Milliseconds as seconds: 1234 → "1.23 s"; null → "n/a". */
-export function formatSeconds(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'n/a';
-  return `${(ms / 1000).toFixed(2)} s`;
-}
-
-/** Events per second: 1234.5 → "1,235/s", 2.25 → "2.3/s"; null → "n/a". */
-export function formatRate(perSecond: number | null | undefined): string {
-  if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return 'n/a';
-  return Math.abs(perSecond) >= 100 ? `${formatCount(perSecond)}/s` : `${perSecond.toFixed(1)}/s`;
-}
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return 'n/a';
-  return `${formatCount(bytes / (1024 * 1024))} MiB`;
-}
-
-/** A window length: 300000 → "5 minutes", 60000 → "1 minute", 90000 → "90 s"; null → "the whole series". */
-export function formatWindow(ms: number | null): string {
-  if (ms === null) return 'the whole series';
-  if (ms % 60_000 === 0) return `the last ${ms / 60_000 === 1 ? 'minute' : `${ms / 60_000} minutes`}`;
-  return `the last ${formatCount(ms / 1000)} s`;
 }

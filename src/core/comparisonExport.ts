@@ -4,13 +4,6 @@ import {
   ANSWER_VIEW,
   COMPLETE_PIPELINES,
   containerStack,
-  formatAccuracy,
-  formatBytes,
-  formatCount,
-  formatDifference,
-  formatRate,
-  formatSeconds,
-  formatWindow,
   isPartial,
   PIPELINE_LABELS,
   PIPELINES,
@@ -19,6 +12,7 @@ import {
   type Pipeline,
   type StackName,
 } from './comparison';
+import { formatAccuracy, formatBytes, formatCount, formatDifference, formatRate, formatSeconds, formatWindow } from './format';
 import type { SeriesPoint, SeriesSummary } from './comparisonSeries';
 
 export const EXPORT_FILES = {

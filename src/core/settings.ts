@@ -18,6 +18,10 @@ export interface ArchlabSettings {
   memoryProfile: MemoryProfile;
   /** Compose files that replace the bundled stacks (custom or test stacks). */
   stackComposeFiles: { lambda?: string; kappa?: string };
+  /** Start Lambda/Kappa also start the stack's pipeline jobs. */
+  stacksStartJobs: boolean;
+  /** Start Lambda/Kappa also start Grafana (its dashboards). */
+  stacksGrafana: boolean;
 }
 
 export interface SettingProblem {
@@ -34,6 +38,8 @@ export const DEFAULT_SETTINGS: ArchlabSettings = {
   generatorSeed: 42,
   memoryProfile: 'standard',
   stackComposeFiles: {},
+  stacksStartJobs: true,
+  stacksGrafana: true,
 };
 
 /** The settings keys as they appear in package.json, relative to the `archlab.` section. */
@@ -46,6 +52,8 @@ export const SETTING_KEYS = {
   generatorSeed: 'generator.seed',
   memoryProfile: 'memoryProfile',
   stackComposeFiles: 'stacks.composeFiles',
+  stacksStartJobs: 'stacks.startJobs',
+  stacksGrafana: 'stacks.grafana',
 } as const satisfies Record<keyof ArchlabSettings, string>;
 
 export const MAX_EVENTS_PER_SECOND = 1_000_000;
@@ -140,6 +148,15 @@ export function validateSettings(read: Reader): { settings: ArchlabSettings; pro
       );
     }
   }
+
+  const flag = (field: 'stacksStartJobs' | 'stacksGrafana') => {
+    const value = read(SETTING_KEYS[field]);
+    if (value === undefined) return;
+    if (typeof value === 'boolean') settings[field] = value;
+    else problem(field, `must be true or false, not ${JSON.stringify(value)}; using ${DEFAULT_SETTINGS[field]}.`);
+  };
+  flag('stacksStartJobs');
+  flag('stacksGrafana');
 
   return { settings, problems };
 }

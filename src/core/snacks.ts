@@ -1,6 +1,11 @@
-// The lab's snack catalog and vending machines (see the lab's README and docs: snack names, never slot names).
+// The lab's snack catalog and vending machines, from the lab contract (lab-stacks/lab-contract.json): snack
+// names, never slot names.
+import { LAB_CONTRACT, type SnackCategory } from './contract';
 
-export type SnackCategory = 'healthy' | 'not_healthy';
+export type { SnackCategory } from './contract';
+
+/** A snack name of the contract's catalog (a plain string: the catalog is data, read at run time). */
+export type SnackName = string;
 
 export interface Snack {
   name: SnackName;
@@ -10,23 +15,11 @@ export interface Snack {
   healthy: boolean;
 }
 
-export const SNACK_NAMES = ['apple', 'banana', 'orange', 'blueberries', 'snickers', 'mars', 'twix', 'milkyway'] as const;
-export type SnackName = (typeof SNACK_NAMES)[number];
-
-const healthy = (name: SnackName, price: number): Snack => ({ name, price, category: 'healthy', healthy: true });
-const sweet = (name: SnackName, price: number): Snack => ({ name, price, category: 'not_healthy', healthy: false });
-
-/** The 8 snacks, in the lab's slot order. */
-export const SNACKS: readonly Snack[] = Object.freeze([
-  healthy('apple', 1),
-  healthy('banana', 1),
-  healthy('orange', 1),
-  healthy('blueberries', 2),
-  sweet('snickers', 3),
-  sweet('mars', 3),
-  sweet('twix', 3),
-  sweet('milkyway', 3),
-]);
+/** The snacks, in the lab's slot order. */
+export const SNACKS: readonly Snack[] = Object.freeze(
+  LAB_CONTRACT.snacks.map((s) => Object.freeze({ name: s.name, price: s.price, category: s.category, healthy: s.category === 'healthy' })),
+);
+export const SNACK_NAMES: readonly SnackName[] = Object.freeze(SNACKS.map((s) => s.name));
 
 const BY_NAME: ReadonlyMap<string, Snack> = new Map(SNACKS.map((snack) => [snack.name, snack]));
 
@@ -35,21 +28,26 @@ export function isSnackName(value: unknown): value is SnackName {
 }
 
 export function snackByName(name: SnackName): Snack {
-  return BY_NAME.get(name) as Snack;
+  const snack = BY_NAME.get(name);
+  if (!snack) throw new RangeError(`"${name}" is not a snack of the lab's catalog`);
+  return snack;
 }
 
 /** Vending machines SNACK--0 … SNACK--125. */
-export const MACHINE_COUNT = 126;
-export const MACHINE_PREFIX = 'SNACK--';
+export const MACHINE_COUNT = LAB_CONTRACT.machines.count;
+export const MACHINE_PREFIX = LAB_CONTRACT.machines.prefix;
 /** Customer ids 0 … 200 (inclusive). */
-export const CUSTOMER_ID_MAX = 200;
+export const CUSTOMER_ID_MAX = LAB_CONTRACT.customers.max;
 /** A purchase has 1 … 8 items; weight of k items is 9 - k (8 for one item down to 1 for eight): 3.33 items on average. */
-export const ITEMS_PER_PURCHASE_WEIGHTS: readonly number[] = Object.freeze([8, 7, 6, 5, 4, 3, 2, 1]);
+export const ITEMS_PER_PURCHASE_WEIGHTS: readonly number[] = Object.freeze([...LAB_CONTRACT.itemsPerPurchaseWeights]);
 
 export function machineId(index: number): string {
   return `${MACHINE_PREFIX}${index}`;
 }
 
 /** The topic the lab's events go to, and its default partition count. */
-export const SNACK_TOPIC = 'snack_automat_message';
-export const SNACK_TOPIC_PARTITIONS = 3;
+export const SNACK_TOPIC = LAB_CONTRACT.topic.name;
+export const SNACK_TOPIC_PARTITIONS = LAB_CONTRACT.topic.partitions;
+/** The Cassandra keyspace and tables of the lab's views (lab-stacks/jobs/schema.cql). */
+export const LAB_KEYSPACE = LAB_CONTRACT.keyspace;
+export const LAB_TABLES = LAB_CONTRACT.tables;

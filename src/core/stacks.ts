@@ -2,8 +2,8 @@
 // No vscode import. The compose files are lab-stacks/<stack>/compose.yaml inside the installed extension; their
 // memory limits are `${ARCHLAB_*:-default}` variables whose defaults are the "standard" profile below, so Archlab
 // passes memoryEnv(stack, profile) to `docker compose` (test/unit/stacks.test.ts keeps the two in step).
-import * as path from 'node:path';
 import type { MemoryProfile } from './settings';
+import { LAB_KEYSPACE, SNACK_TOPIC, SNACK_TOPIC_PARTITIONS } from './snacks';
 
 export type StackName = 'lambda' | 'kappa';
 export type { MemoryProfile };
@@ -72,10 +72,18 @@ export interface StackJob {
   /** The job's file, relative to the extension root. */
   file: string;
   engine: 'spark-streaming' | 'spark-batch' | 'python';
+  /** Where its Spark application runs: the Spark standalone cluster, or YARN (the lambda batch layer); none for Python. */
+  cluster?: 'spark' | 'yarn';
   /** Compose profile of the service ("jobs": the pipeline; "replay": kappa's replay, on demand). */
   profile: string;
   /** Spark cores the app may take (spark.cores.max); 0 for plain Python. */
   sparkCores: number;
+  /** Whether it follows the topic (its lag counts); the batch layer works in cycles instead. */
+  follows: boolean;
+  /** It reports (a heartbeat) at least this often while alive: longer silence means stalled. */
+  staleAfterS: number;
+  /** Host port of its Spark driver's web UI (127.0.0.1), for Spark jobs. */
+  uiPort?: number;
   description: string;
 }
 
@@ -144,9 +152,14 @@ export const VERSIONS = {
   sparkCassandraConnector: '3.5.1',
   hadoop: '3.4.3',
   grafana: '12.4.2',
-  grafanaCassandraPlugin: '3.1.0',
+  grafanaCassandraPlugin: '3.3.0',
   kafkaUi: 'v1.5.0',
 } as const;
+
+/** Grafana's Cassandra data source, installed by Grafana at start (GF_PLUGINS_PREINSTALL, from grafana.com). */
+export const GRAFANA_CASSANDRA_PLUGIN = { id: 'hadesarchitect-cassandra-datasource', version: VERSIONS.grafanaCassandraPlugin } as const;
+/** GF_SECURITY_ADMIN_USER of both compose files; the password is generated per stack. */
+export const GRAFANA_ADMIN_USER = 'admin';
 
 export const IMAGES = {
   kafka: `apache/kafka:${VERSIONS.kafka}`,
@@ -160,15 +173,12 @@ export const IMAGES = {
 } as const;
 
 /** The Spark packages every Spark job loads: connector versions match Spark's (3.5.x, Scala 2.12). */
-export const SPARK_PACKAGES = [
-  `org.apache.spark:spark-sql-kafka-0-10_2.12:${VERSIONS.spark}`,
-  `com.datastax.spark:spark-cassandra-connector_2.12:${VERSIONS.sparkCassandraConnector}`,
-];
+export const SPARK_PACKAGES = [`org.apache.spark:spark-sql-kafka-0-10_2.12:${VERSIONS.spark}`];
 
-export const LAB_TOPIC = 'snack_automat_message';
-export const LAB_KEYSPACE = 'archlab';
 export const GRAFANA_DATASOURCE_UID = 'archlab-cassandra';
 export const GRAFANA_PASSWORD_ENV = 'ARCHLAB_GRAFANA_ADMIN_PASSWORD';
+/** Grafana is a compose profile of its own, on by default (archlab.stacks.grafana), counted in the stack's memory. */
+export const GRAFANA_PROFILE = 'grafana';
 
 // -----------------------------------------------------------------------------------------------------------------
 // Services
@@ -215,10 +225,13 @@ const HADOOP: StackService[] = [
   infra('nodemanager', 'yarn-nodemanager', 'YARN NodeManager', IMAGES.hadoop, 'ARCHLAB_NODEMANAGER_MEM'),
 ];
 
+/** Resolves the jobs' Spark packages into the Ivy volume once, before the drivers start (profile of the jobs). */
+const SPARK_IVY_INIT: StackService = { ...init('spark-ivy-init', 'job', 'Spark packages setup', IMAGES.labSpark, '512m'), profile: 'jobs' };
+
 const COMMON_BACK: StackService[] = [
   infra('spark-master', 'spark-master', 'Spark master', IMAGES.labSpark, 'ARCHLAB_SPARK_MASTER_MEM'),
   infra('spark-worker', 'spark-worker', 'Spark worker', IMAGES.labSpark, 'ARCHLAB_SPARK_WORKER_MEM', { replicasEnv: 'ARCHLAB_SPARK_WORKERS' }),
-  infra('grafana', 'grafana', 'Grafana', IMAGES.grafana, 'ARCHLAB_GRAFANA_MEM'),
+  infra('grafana', 'grafana', 'Grafana', IMAGES.grafana, 'ARCHLAB_GRAFANA_MEM', { profile: GRAFANA_PROFILE }),
   infra('kafka-ui', 'kafka-ui', 'Kafka UI (kafbat)', IMAGES.kafkaUi, 'ARCHLAB_KAFKA_UI_MEM', { profile: 'kafka-ui' }),
 ];
 
@@ -227,31 +240,34 @@ const COMMON_BACK: StackService[] = [
 
 const LAMBDA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
   small: {
-    ARCHLAB_KAFKA_MEM: '512m',
+    ARCHLAB_KAFKA_MEM: '640m',
     ARCHLAB_KAFKA_HEAP: '256m',
     ARCHLAB_CASSANDRA_MEM: '960m',
     ARCHLAB_CASSANDRA_HEAP: '384M',
     ARCHLAB_CASSANDRA_HEAP_NEW: '96M',
     ARCHLAB_NAMENODE_MEM: '288m',
     ARCHLAB_DATANODE_MEM: '256m',
-    ARCHLAB_RESOURCEMANAGER_MEM: '288m',
-    ARCHLAB_NODEMANAGER_MEM: '256m',
+    ARCHLAB_RESOURCEMANAGER_MEM: '320m',
+    ARCHLAB_NODEMANAGER_MEM: '1600m',
+    ARCHLAB_YARN_NODE_MEMORY_MB: '1536',
+    ARCHLAB_YARN_EXECUTOR_MEMORY: '512m',
     ARCHLAB_HADOOP_HEAP: '128m',
     ARCHLAB_SPARK_MASTER_MEM: '256m',
     ARCHLAB_SPARK_WORKERS: '1',
-    ARCHLAB_SPARK_WORKER_CORES: '3',
-    ARCHLAB_SPARK_WORKER_MEMORY: '1536m',
-    ARCHLAB_SPARK_WORKER_MEM: '1920m',
+    ARCHLAB_SPARK_WORKER_CORES: '2',
+    ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
+    ARCHLAB_SPARK_WORKER_MEM: '1536m',
     ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
     ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
-    ARCHLAB_JOB_MEM: '640m',
+    ARCHLAB_SPARK_CORES_PER_JOB: '1',
+    ARCHLAB_JOB_MEM: '768m',
     ARCHLAB_VALIDATION_MEM: '192m',
     ARCHLAB_GRAFANA_MEM: '224m',
     ARCHLAB_KAFKA_UI_MEM: '320m',
     ARCHLAB_KAFKA_UI_HEAP: '160m',
   },
   standard: {
-    ARCHLAB_KAFKA_MEM: '640m',
+    ARCHLAB_KAFKA_MEM: '768m',
     ARCHLAB_KAFKA_HEAP: '320m',
     ARCHLAB_CASSANDRA_MEM: '1152m',
     ARCHLAB_CASSANDRA_HEAP: '512M',
@@ -259,23 +275,26 @@ const LAMBDA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
     ARCHLAB_NAMENODE_MEM: '352m',
     ARCHLAB_DATANODE_MEM: '320m',
     ARCHLAB_RESOURCEMANAGER_MEM: '384m',
-    ARCHLAB_NODEMANAGER_MEM: '320m',
+    ARCHLAB_NODEMANAGER_MEM: '1664m',
+    ARCHLAB_YARN_NODE_MEMORY_MB: '1536',
+    ARCHLAB_YARN_EXECUTOR_MEMORY: '512m',
     ARCHLAB_HADOOP_HEAP: '192m',
     ARCHLAB_SPARK_MASTER_MEM: '288m',
-    ARCHLAB_SPARK_WORKERS: '2',
+    ARCHLAB_SPARK_WORKERS: '1',
     ARCHLAB_SPARK_WORKER_CORES: '2',
     ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
-    ARCHLAB_SPARK_WORKER_MEM: '1280m',
+    ARCHLAB_SPARK_WORKER_MEM: '1600m',
     ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
     ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
-    ARCHLAB_JOB_MEM: '704m',
+    ARCHLAB_SPARK_CORES_PER_JOB: '1',
+    ARCHLAB_JOB_MEM: '768m',
     ARCHLAB_VALIDATION_MEM: '224m',
     ARCHLAB_GRAFANA_MEM: '256m',
     ARCHLAB_KAFKA_UI_MEM: '384m',
     ARCHLAB_KAFKA_UI_HEAP: '192m',
   },
   large: {
-    ARCHLAB_KAFKA_MEM: '1024m',
+    ARCHLAB_KAFKA_MEM: '1152m',
     ARCHLAB_KAFKA_HEAP: '512m',
     ARCHLAB_CASSANDRA_MEM: '2048m',
     ARCHLAB_CASSANDRA_HEAP: '1024M',
@@ -283,16 +302,19 @@ const LAMBDA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
     ARCHLAB_NAMENODE_MEM: '512m',
     ARCHLAB_DATANODE_MEM: '512m',
     ARCHLAB_RESOURCEMANAGER_MEM: '512m',
-    ARCHLAB_NODEMANAGER_MEM: '512m',
+    ARCHLAB_NODEMANAGER_MEM: '2560m',
+    ARCHLAB_YARN_NODE_MEMORY_MB: '2048',
+    ARCHLAB_YARN_EXECUTOR_MEMORY: '1024m',
     ARCHLAB_HADOOP_HEAP: '320m',
     ARCHLAB_SPARK_MASTER_MEM: '384m',
     ARCHLAB_SPARK_WORKERS: '2',
-    ARCHLAB_SPARK_WORKER_CORES: '3',
+    ARCHLAB_SPARK_WORKER_CORES: '2',
     ARCHLAB_SPARK_WORKER_MEMORY: '2048m',
-    ARCHLAB_SPARK_WORKER_MEM: '2816m',
+    ARCHLAB_SPARK_WORKER_MEM: '3072m',
     ARCHLAB_SPARK_EXECUTOR_MEMORY: '1024m',
     ARCHLAB_SPARK_DRIVER_MEMORY: '1024m',
-    ARCHLAB_JOB_MEM: '1280m',
+    ARCHLAB_SPARK_CORES_PER_JOB: '2',
+    ARCHLAB_JOB_MEM: '1408m',
     ARCHLAB_VALIDATION_MEM: '320m',
     ARCHLAB_GRAFANA_MEM: '384m',
     ARCHLAB_KAFKA_UI_MEM: '512m',
@@ -302,7 +324,7 @@ const LAMBDA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
 
 const KAPPA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
   small: {
-    ARCHLAB_KAFKA_MEM: '512m',
+    ARCHLAB_KAFKA_MEM: '640m',
     ARCHLAB_KAFKA_HEAP: '256m',
     ARCHLAB_CASSANDRA_MEM: '960m',
     ARCHLAB_CASSANDRA_HEAP: '384M',
@@ -311,36 +333,38 @@ const KAPPA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
     ARCHLAB_SPARK_WORKERS: '1',
     ARCHLAB_SPARK_WORKER_CORES: '2',
     ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
-    ARCHLAB_SPARK_WORKER_MEM: '1408m',
+    ARCHLAB_SPARK_WORKER_MEM: '1536m',
     ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
     ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
-    ARCHLAB_JOB_MEM: '640m',
+    ARCHLAB_SPARK_CORES_PER_JOB: '1',
+    ARCHLAB_JOB_MEM: '768m',
     ARCHLAB_VALIDATION_MEM: '192m',
     ARCHLAB_GRAFANA_MEM: '224m',
     ARCHLAB_KAFKA_UI_MEM: '320m',
     ARCHLAB_KAFKA_UI_HEAP: '160m',
   },
   standard: {
-    ARCHLAB_KAFKA_MEM: '640m',
+    ARCHLAB_KAFKA_MEM: '768m',
     ARCHLAB_KAFKA_HEAP: '320m',
     ARCHLAB_CASSANDRA_MEM: '1152m',
     ARCHLAB_CASSANDRA_HEAP: '512M',
     ARCHLAB_CASSANDRA_HEAP_NEW: '128M',
     ARCHLAB_SPARK_MASTER_MEM: '288m',
-    ARCHLAB_SPARK_WORKERS: '2',
-    ARCHLAB_SPARK_WORKER_CORES: '1',
-    ARCHLAB_SPARK_WORKER_MEMORY: '512m',
-    ARCHLAB_SPARK_WORKER_MEM: '832m',
+    ARCHLAB_SPARK_WORKERS: '1',
+    ARCHLAB_SPARK_WORKER_CORES: '2',
+    ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
+    ARCHLAB_SPARK_WORKER_MEM: '1600m',
     ARCHLAB_SPARK_EXECUTOR_MEMORY: '512m',
     ARCHLAB_SPARK_DRIVER_MEMORY: '512m',
-    ARCHLAB_JOB_MEM: '704m',
+    ARCHLAB_SPARK_CORES_PER_JOB: '1',
+    ARCHLAB_JOB_MEM: '768m',
     ARCHLAB_VALIDATION_MEM: '224m',
     ARCHLAB_GRAFANA_MEM: '256m',
     ARCHLAB_KAFKA_UI_MEM: '384m',
     ARCHLAB_KAFKA_UI_HEAP: '192m',
   },
   large: {
-    ARCHLAB_KAFKA_MEM: '1024m',
+    ARCHLAB_KAFKA_MEM: '1152m',
     ARCHLAB_KAFKA_HEAP: '512m',
     ARCHLAB_CASSANDRA_MEM: '2048m',
     ARCHLAB_CASSANDRA_HEAP: '1024M',
@@ -348,11 +372,12 @@ const KAPPA_MEMORY: Record<MemoryProfile, Record<string, string>> = {
     ARCHLAB_SPARK_MASTER_MEM: '384m',
     ARCHLAB_SPARK_WORKERS: '2',
     ARCHLAB_SPARK_WORKER_CORES: '2',
-    ARCHLAB_SPARK_WORKER_MEMORY: '1024m',
-    ARCHLAB_SPARK_WORKER_MEM: '1536m',
+    ARCHLAB_SPARK_WORKER_MEMORY: '2048m',
+    ARCHLAB_SPARK_WORKER_MEM: '3072m',
     ARCHLAB_SPARK_EXECUTOR_MEMORY: '1024m',
     ARCHLAB_SPARK_DRIVER_MEMORY: '1024m',
-    ARCHLAB_JOB_MEM: '1280m',
+    ARCHLAB_SPARK_CORES_PER_JOB: '2',
+    ARCHLAB_JOB_MEM: '1408m',
     ARCHLAB_VALIDATION_MEM: '320m',
     ARCHLAB_GRAFANA_MEM: '384m',
     ARCHLAB_KAFKA_UI_MEM: '512m',
@@ -385,12 +410,13 @@ export const STACKS: Record<StackName, StackDefinition> = {
     title: 'Lambda',
     composeProject: 'archlab-lambda',
     composeFile: 'lab-stacks/lambda/compose.yaml',
-    profiles: ['jobs', 'on-demand', 'kafka-ui'],
+    profiles: [GRAFANA_PROFILE, 'jobs', 'on-demand', 'kafka-ui'],
     requiredEnv: [GRAFANA_PASSWORD_ENV],
     services: [
       ...COMMON_FRONT,
       ...HADOOP,
       ...COMMON_BACK,
+      SPARK_IVY_INIT,
       job('speed-layer', 'Speed layer (Spark streaming)', 'ARCHLAB_JOB_MEM'),
       job('hdfs-ingest', 'HDFS ingest (Spark streaming)', 'ARCHLAB_JOB_MEM'),
       job('batch-layer', 'Batch layer (Spark batch)', 'ARCHLAB_JOB_MEM'),
@@ -412,8 +438,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
         statusJob: 'speed_layer',
         file: jobFile('speed_layer.py'),
         engine: 'spark-streaming',
+        cluster: 'spark',
         profile: 'jobs',
         sparkCores: 1,
+        follows: true,
+        staleAfterS: 30,
+        uiPort: 14041,
         description: 'Counts events per Kafka partition and offset bucket (speed_buckets) and materialises serving = batch + speed since the cut-off.',
       },
       {
@@ -423,8 +453,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
         statusJob: 'hdfs_ingest',
         file: jobFile('hdfs_ingest.py'),
         engine: 'spark-streaming',
+        cluster: 'spark',
         profile: 'jobs',
         sparkCores: 1,
+        follows: true,
+        staleAfterS: 30,
+        uiPort: 14042,
         description: 'Appends the topic to the HDFS master dataset as Parquet (value, partition, offset, broker timestamp).',
       },
       {
@@ -435,8 +469,11 @@ export const STACKS: Record<StackName, StackDefinition> = {
         onDemandService: 'batch-once',
         file: jobFile('batch_layer.py'),
         engine: 'spark-batch',
+        cluster: 'yarn',
         profile: 'jobs',
         sparkCores: 1,
+        follows: false,
+        staleAfterS: 30,
         description:
           'Every BATCH_INTERVAL_S: counts the master dataset up to a per-partition cut-off, writes a new batch view version, then switches the pointer.',
       },
@@ -449,13 +486,15 @@ export const STACKS: Record<StackName, StackDefinition> = {
         engine: 'python',
         profile: 'jobs',
         sparkCores: 0,
+        follows: true,
+        staleAfterS: 30,
         description: 'A plain Kafka consumer keeping exact per-snack counts in Cassandra, independent of Spark.',
       },
     ],
     endpoints: {
       kafkaBootstrap: '127.0.0.1:19092',
-      topic: LAB_TOPIC,
-      partitions: 3,
+      topic: SNACK_TOPIC,
+      partitions: SNACK_TOPIC_PARTITIONS,
       cassandraContactPoint: '127.0.0.1:19042',
       cassandraLocalDataCenter: 'datacenter1',
       keyspace: LAB_KEYSPACE,
@@ -469,7 +508,14 @@ export const STACKS: Record<StackName, StackDefinition> = {
       dashboardFile: 'grafana_templates/lambda.json',
       datasourceUid: GRAFANA_DATASOURCE_UID,
     },
-    assets: ['lab-stacks/lambda/compose.yaml', 'lab-stacks/jobs', 'lab-stacks/images/jobs', 'lab-stacks/grafana/provisioning', 'grafana_templates/lambda.json'],
+    assets: [
+      'lab-stacks/lambda/compose.yaml',
+      'lab-stacks/lab-contract.json',
+      'lab-stacks/jobs',
+      'lab-stacks/images/jobs',
+      'lab-stacks/grafana/provisioning',
+      'grafana_templates/lambda.json',
+    ],
     memory: plans(LAMBDA_MEMORY),
     volumes: ['kafka-data', 'cassandra-data', 'namenode-data', 'datanode-data', 'grafana-data', 'spark-ivy', 'spark-checkpoints'],
   },
@@ -478,11 +524,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
     title: 'Kappa',
     composeProject: 'archlab-kappa',
     composeFile: 'lab-stacks/kappa/compose.yaml',
-    profiles: ['jobs', 'replay', 'kafka-ui'],
+    profiles: [GRAFANA_PROFILE, 'jobs', 'replay', 'kafka-ui'],
     requiredEnv: [GRAFANA_PASSWORD_ENV],
     services: [
       ...COMMON_FRONT,
       ...COMMON_BACK,
+      SPARK_IVY_INIT,
       job('kappa-stream', 'Kappa stream (Spark streaming)', 'ARCHLAB_JOB_MEM'),
       job('kappa-replay', 'Kappa replay (Spark streaming)', 'ARCHLAB_JOB_MEM', 'replay'),
       job('validation', 'Validation (Python consumer)', 'ARCHLAB_VALIDATION_MEM'),
@@ -500,8 +547,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
         statusJob: 'kappa',
         file: jobFile('kappa_stream.py'),
         engine: 'spark-streaming',
+        cluster: 'spark',
         profile: 'jobs',
         sparkCores: 1,
+        follows: true,
+        staleAfterS: 30,
+        uiPort: 24041,
         description: 'One checkpointed streaming job over the log writing the served kappa view version.',
       },
       {
@@ -511,8 +562,12 @@ export const STACKS: Record<StackName, StackDefinition> = {
         statusJob: 'kappa_replay',
         file: jobFile('kappa_stream.py'),
         engine: 'spark-streaming',
+        cluster: 'spark',
         profile: 'replay',
         sparkCores: 1,
+        follows: true,
+        staleAfterS: 30,
+        uiPort: 24042,
         description:
           'kappa_stream.py --replay: a new view version from offset 0; once caught up it switches the pointer and becomes the live job (the old one stops).',
       },
@@ -525,13 +580,15 @@ export const STACKS: Record<StackName, StackDefinition> = {
         engine: 'python',
         profile: 'jobs',
         sparkCores: 0,
+        follows: true,
+        staleAfterS: 30,
         description: 'A plain Kafka consumer keeping exact per-snack counts in Cassandra, independent of Spark.',
       },
     ],
     endpoints: {
       kafkaBootstrap: '127.0.0.1:29092',
-      topic: LAB_TOPIC,
-      partitions: 3,
+      topic: SNACK_TOPIC,
+      partitions: SNACK_TOPIC_PARTITIONS,
       cassandraContactPoint: '127.0.0.1:29042',
       cassandraLocalDataCenter: 'datacenter1',
       keyspace: LAB_KEYSPACE,
@@ -543,7 +600,14 @@ export const STACKS: Record<StackName, StackDefinition> = {
       dashboardFile: 'grafana_templates/kappa.json',
       datasourceUid: GRAFANA_DATASOURCE_UID,
     },
-    assets: ['lab-stacks/kappa/compose.yaml', 'lab-stacks/jobs', 'lab-stacks/images/jobs', 'lab-stacks/grafana/provisioning', 'grafana_templates/kappa.json'],
+    assets: [
+      'lab-stacks/kappa/compose.yaml',
+      'lab-stacks/lab-contract.json',
+      'lab-stacks/jobs',
+      'lab-stacks/images/jobs',
+      'lab-stacks/grafana/provisioning',
+      'grafana_templates/kappa.json',
+    ],
     memory: plans(KAPPA_MEMORY),
     volumes: ['kafka-data', 'cassandra-data', 'grafana-data', 'spark-ivy', 'spark-checkpoints'],
   },
@@ -553,11 +617,6 @@ export const STACK_NAMES = Object.keys(STACKS) as StackName[];
 
 // -----------------------------------------------------------------------------------------------------------------
 // Helpers
-
-/** The compose file of a stack inside the installed extension (extensionRoot: context.extensionPath). */
-export function composeFilePath(extensionRoot: string, name: StackName): string {
-  return path.join(extensionRoot, ...STACKS[name].composeFile.split('/'));
-}
 
 /** Environment for `docker compose` with the given memory profile (limits, heaps, Spark workers). */
 export function memoryEnv(name: StackName, profile: MemoryProfile): Record<string, string> {
@@ -602,7 +661,7 @@ export function memoryBudget(name: StackName, profile: MemoryProfile): MemoryBud
     if (service.kind === 'init' || service.kind === 'task') continue;
     const mib = serviceMemoryMiB(name, service, profile) * serviceReplicas(name, service, profile);
     if (service.kind === 'job') jobsMiB += mib;
-    else if (service.profile) optionalMiB += mib;
+    else if (service.profile && service.profile !== GRAFANA_PROFILE) optionalMiB += mib;
     else servicesMiB += mib;
   }
   return { servicesMiB, jobsMiB, totalMiB: servicesMiB + jobsMiB, optionalMiB };

@@ -2,12 +2,10 @@
 // sends the page typed messages (./protocol), restores itself after a reload, and exports to a folder.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ComparisonFeed } from '../core/comparison';
+import type { Comparison, ComparisonFeed } from '../core/comparison';
 import type { ChartId } from '../core/comparisonExport';
 import { shortMessage } from '../core/errors';
-import { registerCommand } from '../commands/registerCommand';
 import { ComparisonModel } from './comparisonModel';
-import { fixtureFeedFromEnvironment } from './comparisonFixtureFeed';
 import { COMPARISON_VIEW_TYPE, isPageToHost, type HostToPage, type PageToHost } from './protocol';
 
 export type { ComparisonFeed } from '../core/comparison';
@@ -20,7 +18,8 @@ const DEFAULT_WINDOW_MS = 5 * 60_000;
 
 export interface ComparisonDeps {
   context: vscode.ExtensionContext;
-  feed: ComparisonFeed;
+  /** Read at every refresh, so that a test can swap the feed (the extension's test API). */
+  feed: () => ComparisonFeed;
   model: ComparisonModel;
   log: vscode.LogOutputChannel;
 }
@@ -263,7 +262,7 @@ export class ComparisonPanel implements vscode.Disposable {
     this.lastReadAt = Date.now();
     this.readAgain = false;
     try {
-      const snapshot = await this.deps.feed.snapshot();
+      const snapshot = await this.deps.feed().snapshot();
       const added = this.deps.model.add(snapshot);
       if (added) this.post({ type: 'snapshot', point: added.point, comparison: added.comparison });
     } catch (error) {
@@ -311,16 +310,20 @@ export class ComparisonPanel implements vscode.Disposable {
   }
 }
 
-/**
- * Registers the comparison panel: its serializer (restores it after a window reload) and the commands
- * archlab.openComparison and archlab.comparison.export (optional folder argument: no dialog, for tests and scripts).
- */
-export function registerComparisonPanel(context: vscode.ExtensionContext, feed: ComparisonFeed, log: vscode.LogOutputChannel): void {
-  // TEST-ONLY: ARCHLAB_COMPARISON_FIXTURE replaces the real feed with snapshots from a JSON file (see comparisonFixtureFeed.ts).
-  const fixture = fixtureFeedFromEnvironment(process.env);
-  if (fixture)
-    log.warn(`comparison: reading fixture snapshots from ${process.env.ARCHLAB_COMPARISON_FIXTURE} (ARCHLAB_COMPARISON_FIXTURE is set), not the lab's views`);
-  const deps: ComparisonDeps = { context, feed: fixture ?? feed, model: new ComparisonModel(context.workspaceState), log };
+/** The comparison panel's entry points, for the commands (archlab.openComparison, archlab.comparison.export). */
+export interface ComparisonPanels {
+  show(): void;
+  /** Writes the export to `folder` (asks for one when omitted); the paths written, [] when cancelled. */
+  export(folder?: string | vscode.Uri): Promise<string[]>;
+  /** Whether there is anything to export yet. */
+  hasData(): boolean;
+  /** The comparison the panel shows now (null before its first reading). */
+  latest(): Comparison | null;
+}
+
+/** Registers the comparison panel's serializer (it comes back after a window reload) and returns its entry points. */
+export function registerComparisonPanel(context: vscode.ExtensionContext, feed: () => ComparisonFeed, log: vscode.LogOutputChannel): ComparisonPanels {
+  const deps: ComparisonDeps = { context, feed, model: new ComparisonModel(context.workspaceState), log };
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(COMPARISON_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
@@ -328,14 +331,6 @@ export function registerComparisonPanel(context: vscode.ExtensionContext, feed: 
       },
     }),
   );
-  registerCommand(context, log, 'archlab.openComparison', () => {
-    ComparisonPanel.show(deps);
-  });
-  registerCommand(context, log, 'archlab.comparison.export', async (folder?: unknown) => {
-    const panel = ComparisonPanel.show(deps, true);
-    await panel.whenReady();
-    return panel.export(typeof folder === 'string' || folder instanceof vscode.Uri ? folder : undefined);
-  });
   // On shutdown keep the panel (VS Code restores it through the serializer): only stop reading and save the series.
   context.subscriptions.push({
     dispose: () => {
@@ -343,4 +338,16 @@ export function registerComparisonPanel(context: vscode.ExtensionContext, feed: 
       void deps.model.save();
     },
   });
+  return {
+    show: () => {
+      ComparisonPanel.show(deps);
+    },
+    export: async (folder) => {
+      const panel = ComparisonPanel.show(deps, true);
+      await panel.whenReady();
+      return panel.export(folder);
+    },
+    hasData: () => deps.model.store.points.length > 0 || deps.model.latest !== null,
+    latest: () => deps.model.latest,
+  };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ContainersModel } from '../models/containersModel';
-import type { ClusterRef } from '../models/stackEndpoints';
+import type { ClusterRef } from '../services/connections';
+import type { ContainersModel } from '../services/containers';
 
 /** Runs `action` every `intervalMs` while the view is visible, and not at all while it is hidden. */
 export function whileVisible(view: vscode.TreeView<unknown>, intervalMs: number, action: () => void): vscode.Disposable {

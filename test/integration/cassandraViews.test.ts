@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { DriverCassandraClient } from '../../src/clients/cassandra/driverClient';
 import { CassandraClientError } from '../../src/clients/cassandra/types';
-import { LabViewsReader } from '../../src/models/labViews';
+import { LabViewsReader } from '../../src/services/labViews';
 import { applySchema } from '../support/labSchema';
 import { requireService } from '../support/testbed';
 
@@ -37,20 +37,16 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
       `INSERT INTO ${keyspace}.view_pointer ("view", version, cutoff, bucket_size, published_at) VALUES ('batch', 2, ?, 100, toTimestamp(now()))`,
       [{ 0: 300, 1: 300, 2: 300 }],
     );
-    // Speed buckets: bucket 2 (offsets 200–299) is before the cut-off and must not count; 3 and 4 are after it.
+    // Serving as the serving layer publishes it: its counts, and beside them the batch version and cut-off it adds
+    // to and the speed layer's counts since that cut-off (batch 1 is an older version that must not be read).
+    await writeView('serving', 0, { ...counts(50), twix: counts(50).twix + 9 }, { 0: 450, 1: 450, 2: 450 }, 2);
+    await client.execute(
+      `UPDATE ${keyspace}.view_counts SET batch_version = 2, cutoff = ?, speed = ?, speed_invalid = 2 WHERE "view" = 'serving' AND version = 0`,
+      [{ 0: 300, 1: 300, 2: 300 }, { twix: 9 }],
+    );
+    // Speed buckets (history before the cut-off): the extension never reads them, serving's breakdown says it all.
     for (const partition of [0, 1, 2]) {
-      for (const [bucket, count] of [
-        [2, 1000],
-        [3, 2],
-        [4, 1],
-      ]) {
-        await client.execute(`INSERT INTO ${keyspace}.speed_buckets (kafka_partition, bucket, item, count) VALUES (?, ?, 'twix', ?)`, [
-          partition,
-          bucket,
-          count,
-        ]);
-      }
-      await client.execute(`UPDATE ${keyspace}.speed_buckets SET next_offset = 450 WHERE kafka_partition = ?`, [partition]);
+      await client.execute(`INSERT INTO ${keyspace}.speed_buckets (kafka_partition, bucket, item, count) VALUES (?, 2, 'twix', 1000)`, [partition]);
     }
     await writeView('kappa', 3, counts(99), { 0: 420, 1: 420, 2: 420 });
     await client.execute(`INSERT INTO ${keyspace}.view_pointer ("view", version) VALUES ('kappa', 3)`);
@@ -68,28 +64,30 @@ describe('Cassandra client and lab views (real Cassandra 5, real schema)', funct
     const tables = await client.tables(keyspace);
     assert.deepEqual(
       tables.map((t) => t.name),
-      ['job_status', 'speed_buckets', 'view_counts', 'view_pointer'],
+      ['job_requests', 'job_status', 'speed_buckets', 'truth', 'view_counts', 'view_pointer'],
     );
     const viewCounts = tables.find((t) => t.name === 'view_counts')!;
     assert.deepEqual(viewCounts.partitionKeys, ['view', 'version']);
     assert.deepEqual(viewCounts.clusteringKeys, ['item']);
   });
 
-  it('reads each view: validation, the pointed batch version with its cut-off, kappa, speed since the cut-off', async () => {
+  it('reads each view: validation, kappa, and lambda as serving published it (its batch version, cut-off and speed since the cut-off)', async () => {
     const views = await reader.readAll();
     assert.deepEqual(views.validation?.counts, counts(100));
     assert.equal(views.validation?.invalid, 7);
     assert.deepEqual(views.validation?.offsets, { 0: 400, 1: 410, 2: 420 });
-    assert.equal(views.batch?.version, 2, 'the version the pointer names, not the newest row');
+    assert.equal(views.batch?.version, 2, 'the version serving adds to, not the newest row');
     assert.deepEqual(views.batch?.counts, counts(50));
     assert.deepEqual(views.batch?.cutoff, { 0: 300, 1: 300, 2: 300 });
     assert.deepEqual(views.kappa?.counts, counts(99));
-    assert.deepEqual(views.speed?.counts, { twix: 9 }, 'buckets 3 and 4 of 3 partitions, not bucket 2');
-    assert.deepEqual(views.speed?.offsets, { 0: 450, 1: 450, 2: 450 });
+    assert.deepEqual(views.speed?.counts, { twix: 9 }, "serving's own figure, not the speed buckets");
+    assert.equal(views.speed?.invalid, 2);
+    assert.deepEqual(views.serving?.offsets, { 0: 450, 1: 450, 2: 450 });
+    assert.deepEqual(views.serving?.counts, { ...counts(50), twix: counts(50).twix + 9 }, 'batch + speed = serving');
     assert.equal(views.truth, undefined, 'no truth written: absent, not zero');
   });
 
-  it('reads the same number of rows however much history the speed layer holds before the cut-off', async () => {
+  it('reads the same number of rows however much history the speed layer holds', async () => {
     await reader.readAll();
     const before = reader.stats.rowsRead;
     for (let bucket = 0; bucket < 2; bucket += 1) {

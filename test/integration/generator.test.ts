@@ -1,4 +1,4 @@
-// The data generator (src/generator: worker thread + controller) against the test bed's real Kafka 4 broker:
+// The data generator (src/workers/generator + src/services/generator: worker thread + controller) against the test bed's real Kafka 4 broker:
 // exact truth, reproducible sequences, rate control, and broker crashes that lose and duplicate nothing.
 import * as assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -8,13 +8,14 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaClientError, type KafkaLogEntry } from '../../src/clients/kafka/types';
 import { parseEvent, serializeEvent } from '../../src/core/events';
-import { emptySnackCounts, EventGenerator, steppedClock, type SnackCounts } from '../../src/core/generator';
-import { GeneratorController, type GeneratorStatus } from '../../src/generator/generatorController';
-import { partitionForKey } from '../../src/generator/partitioner';
+import { emptySnackCounts, EventGenerator, steppedClock, type SnackCounts } from '../../src/core/eventSource';
+import { GeneratorController, type GeneratorStatus } from '../../src/services/generator/controller';
+import { finishTogether } from '../../src/services/generator/generatorService';
+import { partitionForKey } from '../../src/core/partitioner';
 import { requireService } from '../support/testbed';
 
 const exec = promisify(execFile);
-const workerPath = path.resolve(__dirname, '..', '..', 'src', 'generator', 'worker.js');
+const workerPath = path.resolve(__dirname, '..', '..', 'src', 'workers', 'generator', 'worker.js');
 
 describe('data generator (worker + controller) against a real broker', function () {
   this.timeout(180_000);
@@ -95,6 +96,24 @@ describe('data generator (worker + controller) against a real broker', function 
     ]);
     for (const event of reference) expected.get(partitionForKey(event.snack_automat_id, 3))!.push(serializeEvent(event));
     assert.deepEqual(first, expected);
+  });
+
+  it('stops several runs of one seed at the same event (one fast, one slow): both topics hold the same events', async () => {
+    const [fastTopic, slowTopic] = [topic('together-fast'), topic('together-slow')];
+    const fast = controller();
+    const slow = controller();
+    await fast.start({ brokers: [bootstrap], topic: fastTopic, eventsPerSecond: 2000, seed: 99 });
+    await slow.start({ brokers: [bootstrap], topic: slowTopic, eventsPerSecond: 200, seed: 99 });
+    await waitFor(fast, (s) => s.acked >= 3000, 60_000);
+    const behind = fast.status().produced - slow.status().produced;
+    assert.ok(behind > 1000, `the slow run is behind (${behind} events)`);
+    const target = await finishTogether([fast, slow]);
+    const [a, b] = [await fast.stop(), await slow.stop()];
+    assert.equal(a.acked, target);
+    assert.equal(b.acked, target, 'the slow run caught up with the fast one');
+    assert.deepEqual(b.truth, a.truth, 'the same events, so the same truth');
+    await assertTopicEqualsTruth(kafka, fastTopic, a.truth);
+    await assertTopicEqualsTruth(kafka, slowTopic, b.truth);
   });
 
   it('holds the target rate within 10% at 100 and at 1,000 events/s, changed while running', async function () {
@@ -187,7 +206,7 @@ describe('data generator (worker + controller) against a real broker', function 
 
     // A host that dies (SIGKILL, no clean-up) must not leave its generator producing.
     const script = `
-      const { GeneratorController } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'src', 'generator', 'generatorController.js'))});
+      const { GeneratorController } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'src', 'services', 'generator', 'controller.js'))});
       const c = new GeneratorController({ workerPath: ${JSON.stringify(workerPath)}, isolation: 'process' });
       c.start({ brokers: [${JSON.stringify(bootstrap)}], topic: ${JSON.stringify(topic('orphan'))}, eventsPerSecond: 50, seed: 1 })
         .then(() => console.log('started'), (e) => { console.error(e.message); process.exit(1); });`;
@@ -229,17 +248,22 @@ describe('data generator (worker + controller) against a real broker', function 
     assert.equal(done.partitions, 2);
     const first = await generator.stop();
     assert.equal(first.acked, 500);
-    assert.deepEqual(generator.truthOf([bootstrap], t), first.truth);
-    // A second run into the same topic: the topic's truth is the sum of both runs (the views count the whole topic).
+    // Where its events are: the ranges of its batches cover exactly the 500 offsets of the fresh topic.
+    const covered = (ranges: Record<number, [number, number][]>) =>
+      Object.values(ranges)
+        .flat()
+        .reduce((n, [from, to]) => n + to - from, 0);
+    assert.equal(covered(first.ranges), 500);
+    for (const ranges of Object.values(first.ranges)) assert.equal(ranges.length, 1, 'one contiguous range per partition: nobody else wrote');
+    // A second run into the same topic: its ranges start where the first run's end.
     await generator.start({ brokers: [bootstrap], topic: t, eventsPerSecond: 0, seed: 2, maxEvents: 300 });
     await waitFor(generator, (s) => s.state === 'done', 30_000);
     const second = await generator.stop();
-    const both = generator.truthOf([bootstrap], t);
+    assert.equal(covered(second.ranges), 300);
+    for (const [p, ranges] of Object.entries(second.ranges)) assert.equal(ranges[0][0], first.ranges[Number(p)]?.[0]?.[1] ?? 0, `partition ${p} continues`);
+    const both = Object.fromEntries(Object.entries(first.truth).map(([k, v]) => [k, v + second.truth[k as keyof SnackCounts]])) as SnackCounts;
     assert.equal(total(both), 800);
-    assert.deepEqual(both, Object.fromEntries(Object.entries(first.truth).map(([k, v]) => [k, v + second.truth[k as keyof SnackCounts]])));
     await assertTopicEqualsTruth(kafka, t, both);
-    generator.restoreTruth([bootstrap], t, emptySnackCounts());
-    assert.equal(total(generator.truthOf([bootstrap], t)), 0);
   });
 });
 

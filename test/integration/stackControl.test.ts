@@ -11,9 +11,10 @@ import type { ComposeProgress } from '../../src/clients/docker/composeOutput';
 import { DockerodeClient } from '../../src/clients/docker/dockerodeClient';
 import type { ContainerSummary } from '../../src/clients/docker/types';
 import { UserFacingError } from '../../src/core/errors';
-import { ContainersModel, type ContainersState } from '../../src/models/containersModel';
-import { serviceUiUrl } from '../../src/models/stackLinks';
-import { containerIcon, groupHealth } from '../../src/views/containers/containerPresentation';
+import { ContainersModel, type ContainersState } from '../../src/services/containers';
+import { serviceUiUrl } from '../../src/services/stacks';
+import { groupHealth } from '../../src/services/stacks';
+import { containerIcon } from '../../src/views/containers/containerPresentation';
 import { repoRoot } from '../support/scriptHelpers';
 import { requireService } from '../support/testbed';
 

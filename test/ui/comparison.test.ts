@@ -1,15 +1,17 @@
-// Playwright: "Archlab: Open Comparison" in VS Code (code-server). FIXTURE DATA for now: the panel reads snapshots
-// from ARCHLAB_COMPARISON_FIXTURE (a generator that runs, then stops) instead of Cassandra; the lead switches it to
-// the real feed (real Cassandra views and a running generator) once that is wired.
+// Playwright: "Archlab: Open Comparison" in VS Code (code-server), on FIXTURE DATA: a test-only helper extension
+// (test/fixtures/extensions/comparison-fixture) feeds the panel known snapshots (a generator that runs, then stops)
+// through Archlab's test API, so that the rendering (marks, accuracy, theme, reload) is checked against exact
+// figures. The panel on the lab's real views is checked by comparisonLive.test.ts and the run-the-lab tests.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { compare, formatAccuracy, formatCount, formatDifference, PIPELINES, type ComparisonSnapshot, type Pipeline } from '../../src/core/comparison';
+import { compare, PIPELINES, type ComparisonSnapshot, type Pipeline } from '../../src/core/comparison';
+import { formatAccuracy, formatCount, formatDifference } from '../../src/core/format';
 import type { ComparisonExport } from '../../src/core/comparisonExport';
 import { openWorkbench } from './session';
-import { comparisonFrame, runCommand, runCommandWithArgs, runOfferedCommand, screenshot, screenshotsDir } from './workbench';
+import { comparisonFrame, reloadWindow, runCommand, runCommandWithArgs, runOfferedCommand, screenshot, screenshotsDir } from './workbench';
 
 type Fixture = Omit<ComparisonSnapshot, 'at'>;
 
@@ -78,7 +80,7 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
 
   before(async () => {
     fs.writeFileSync(fixtureFile, JSON.stringify(fixture()));
-    const session = await openWorkbench({ env: { ARCHLAB_COMPARISON_FIXTURE: fixtureFile } });
+    const session = await openWorkbench({ comparisonFixture: fixtureFile });
     page = session.page;
     stop = session.close;
     page.on('console', (m) => {
@@ -144,10 +146,8 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
     for (const label of ['Produced (truth)', 'Validation', 'Lambda batch', 'Lambda speed', 'Lambda serving', 'Kappa'])
       assert.ok(legend.includes(label), `legend has ${label}: ${legend}`);
     await frame.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(300);
     await screenshot(page, 'comparison');
     await frame.locator('#charts-heading').evaluate((e) => e.scrollIntoView());
-    await page.waitForTimeout(300);
     await screenshot(page, 'comparison-charts');
     await frame.evaluate(() => window.scrollTo(0, 0));
   });
@@ -173,7 +173,6 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
     await frame.waitForFunction((old) => document.getElementById('chart-counts')?.dataset.colours !== old, before, { timeout: 15_000 });
     assert.ok(await frame.evaluate(() => document.body.classList.contains('vscode-dark')));
     await frame.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(300);
     await screenshot(page, 'comparison-dark');
   });
 
@@ -187,11 +186,8 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
   it('exports CSV, JSON, the Markdown report and chart PNGs to a folder given to the command, matching the table', async () => {
     // The command takes the folder as its argument (no dialog); a keybinding with args runs it from the UI.
     fs.mkdirSync(exportDir, { recursive: true });
-    await runCommandWithArgs(page, 'archlab.comparison.export', exportDir);
     const report = path.join(exportDir, 'comparison-report.md');
-    const deadline = Date.now() + 60_000;
-    while (!fs.existsSync(report) && Date.now() < deadline) await page.waitForTimeout(250);
-    assert.ok(fs.existsSync(report), `the report was written to ${exportDir}`);
+    await runCommandWithArgs(page, 'archlab.comparison.export', exportDir, () => fs.existsSync(report));
     frame = await comparisonFrame(page);
     await frame.locator('#notice', { hasText: 'Exported' }).waitFor({ timeout: 15_000 });
 
@@ -246,9 +242,7 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
     fs.writeFileSync(fixtureFile, JSON.stringify([{ error: unreachable }]));
     await page.locator('.tab', { hasText: 'Archlab Comparison' }).click();
     frame = await comparisonFrame(page);
-    await page.waitForTimeout(3000); // VS Code saves the open editors on a timer
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await reloadWindow(page);
     // VS Code restores the panel through the serializer, without a command.
     await page.locator('.tab', { hasText: 'Archlab Comparison' }).waitFor({ timeout: 60_000 });
     frame = await comparisonFrame(page);

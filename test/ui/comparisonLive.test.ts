@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Frame, Page } from 'playwright-core';
 import { DriverCassandraClient } from '../../src/clients/cassandra/driverClient';
-import { formatCount } from '../../src/core/comparison';
+import { formatCount } from '../../src/core/format';
 import type { ComparisonExport } from '../../src/core/comparisonExport';
 import { applySchema } from '../support/labSchema';
 import { requireService } from '../support/testbed';
@@ -48,7 +48,9 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
 
   before(async () => {
     await applySchema(cassandra);
-    for (const table of ['view_counts', 'view_pointer', 'speed_buckets']) await cassandra.execute(`TRUNCATE archlab.${table}`);
+    // No stored truth: the extension accounts for the whole topic, and the messages earlier suites left there are
+    // "produced outside the generator" (this window's generator runs are its own).
+    for (const table of ['view_counts', 'view_pointer', 'speed_buckets', 'truth']) await cassandra.execute(`TRUNCATE archlab.${table}`);
     for (const [item, count] of Object.entries(VALIDATION))
       await cassandra.execute('INSERT INTO archlab.view_counts ("view", version, item, count) VALUES (\'validation\', 0, ?, ?)', [item, count]);
     for (const [item, count] of Object.entries(KAPPA))
@@ -87,38 +89,45 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
     await screenshot(page, 'comparison-live');
   });
 
-  it('after Stop, the answer is what Kafka acknowledged, the truth is in Cassandra, and the export matches', async () => {
+  it('after Stop, the truth is what Kafka acknowledged plus what the topic held before (shown as outside), stored with its offsets; the export matches', async () => {
     await runOfferedCommand(page, 'Archlab: Stop Data Generator');
     await notification(page, 'data generator stopped');
     const received = (await topicTotal()) - offsetsBefore;
     assert.ok(received > 0);
-    // The panel refreshes every 2 s: wait until it shows the final truth.
-    const deadline = Date.now() + 30_000;
+    // The panel refreshes every 2 s: wait until it shows the final truth: this run's events plus the valid messages
+    // that were in the topic before, which it shows as produced outside the generator (all of them, valid or not).
+    const deadline = Date.now() + 60_000;
     let shownTotal = 0;
+    let outside = { valid: -1, invalid: -1 };
     while (Date.now() < deadline) {
       shownTotal = 0;
       for (const snack of SNACKS) shownTotal += parse(await truthText(frame, snack));
-      if (shownTotal === received) break;
+      const line = offsetsBefore > 0 ? await frame.locator('#outside').innerText() : '0 valid, counted in the truth; 0 invalid';
+      const m = /([\d,]+) valid, counted in the truth; ([\d,]+) invalid/.exec(line);
+      outside = m ? { valid: parse(m[1]), invalid: parse(m[2]) } : outside;
+      if (shownTotal === received + outside.valid && outside.valid + outside.invalid === offsetsBefore) break;
       await page.waitForTimeout(500);
     }
-    assert.equal(shownTotal, received, 'the truth the panel shows sums to the messages Kafka received');
+    assert.equal(outside.valid + outside.invalid, offsetsBefore, 'every message that was in the topic before is shown as produced outside the generator');
+    assert.equal(shownTotal, received + outside.valid, "the truth is this run's acknowledged events plus the valid messages from outside");
     const stored = await cassandra.execute('SELECT item, count FROM archlab.view_counts WHERE "view" = \'truth\' AND version = 0');
     assert.equal(
       stored.rows.reduce((sum, r) => sum + Number(r.count), 0),
-      received,
-      'the generator wrote its final truth for the dashboards',
+      shownTotal,
+      'the final truth is stored for the dashboards',
     );
+    const truthRow = await cassandra.execute('SELECT offsets FROM archlab.truth WHERE topic = ? LIMIT 1', [TOPIC]);
+    const accounted = Object.values((truthRow.rows[0]?.offsets ?? {}) as Record<string, unknown>).reduce<number>((n, v) => n + Number(v), 0);
+    assert.equal(accounted, received + offsetsBefore, 'stored with the topic offsets it accounts for (the whole topic)');
 
     fs.mkdirSync(exportDir, { recursive: true });
-    await runCommandWithArgs(page, 'archlab.comparison.export', exportDir);
     const json = path.join(exportDir, 'comparison.json');
-    const until = Date.now() + 60_000;
-    while (!fs.existsSync(path.join(exportDir, 'comparison-report.md')) && Date.now() < until) await page.waitForTimeout(250);
+    await runCommandWithArgs(page, 'archlab.comparison.export', exportDir, () => fs.existsSync(path.join(exportDir, 'comparison-report.md')));
     const exported = JSON.parse(fs.readFileSync(json, 'utf8')) as ComparisonExport;
     const rows = exported.latest!.rows;
     assert.equal(
       rows.reduce((sum, r) => sum + (r.truth ?? 0), 0),
-      received,
+      shownTotal,
     );
     for (const row of rows) {
       assert.equal(row.cells.validation.count, VALIDATION[row.snack]);
@@ -126,6 +135,6 @@ describe('Archlab UI: the comparison on real data (real Kafka, real Cassandra, r
     }
     const csv = fs.readFileSync(path.join(exportDir, 'comparison-timeseries.csv'), 'utf8').trim().split('\n');
     assert.ok(csv.length >= 3, 'a header and the samples');
-    assert.match(fs.readFileSync(path.join(exportDir, 'comparison-report.md'), 'utf8'), new RegExp(`${formatCount(received)} items`));
+    assert.match(fs.readFileSync(path.join(exportDir, 'comparison-report.md'), 'utf8'), new RegExp(`${formatCount(shownTotal)} items`));
   });
 });

@@ -33,6 +33,11 @@ describe('Archlab UI: starting a stack and watching its containers (real Docker 
     await stop();
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page)
+      await screenshot(page, `containers-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
   it('shows the welcome content while no stack runs', async () => {
     await openArchlabSidebar(page);
     await page.locator('.sidebar').getByText('No lab stack is running.').waitFor({ timeout: 30_000 });

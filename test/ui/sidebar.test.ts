@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openArchlabSidebar, openWorkbench } from './session';
-import { closePalette, notification, paletteEntries, runCommand, screenshot } from './workbench';
+import { closePalette, notification, paletteEntries, runOfferedCommand, screenshot, waitForCommand } from './workbench';
 
 describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', function () {
   this.timeout(180_000);
@@ -21,6 +21,7 @@ describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', functi
   after(async () => stop());
 
   it('offers the Archlab commands in the command palette', async () => {
+    await waitForCommand(page, 'Archlab: Start Lambda');
     const entries = await paletteEntries(page, 'Archlab');
     await screenshot(page, 'palette');
     assert.ok(entries.length >= 10 && entries.every((e) => e.includes('Archlab')), `Archlab entries: ${entries.join(' | ')}`);
@@ -40,17 +41,19 @@ describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', functi
     await closePalette(page);
   });
 
-  it('shows the Archlab sidebar with its three views: an actionable Docker item, and welcome content', async () => {
+  it('shows the Archlab sidebar with its four views: an actionable Docker item, and welcome content', async () => {
     await openArchlabSidebar(page);
     const sidebar = page.locator('.sidebar');
     const headers = await sidebar.locator('.pane-header .title').allInnerTexts();
     assert.deepEqual(
       headers.map((h) => h.trim().toUpperCase()),
-      ['CONTAINERS', 'TOPICS', 'CASSANDRA'],
+      ['CONTAINERS', 'PIPELINES', 'TOPICS', 'CASSANDRA'],
     );
     const unreachable = sidebar.locator('.monaco-list-row', { hasText: 'Docker is not reachable' });
     await unreachable.waitFor();
     assert.match(await unreachable.innerText(), /no Docker socket there/);
+    await sidebar.getByText('No lab stack is running, so no pipeline job either.').waitFor();
+    assert.ok(await sidebar.getByRole('button', { name: 'Run the Lab…' }).first().isVisible(), 'the Pipelines view offers Run the Lab');
     await sidebar.getByText('No Kafka cluster connected.').waitFor();
     assert.ok(await sidebar.getByRole('button', { name: 'Start Kappa' }).first().isVisible());
     await sidebar.getByText('No Cassandra cluster connected.').waitFor();
@@ -58,7 +61,7 @@ describe('Archlab UI in VS Code (code-server + Chromium), Docker absent', functi
   });
 
   it('Start Lambda without Docker shows an actionable message, not an error dump', async () => {
-    await runCommand(page, 'Archlab: Start Lambda');
+    await runOfferedCommand(page, 'Archlab: Start Lambda');
     const text = await notification(page, 'Docker is not reachable');
     await screenshot(page, 'docker-absent');
     assert.match(text, /Docker is not reachable at unix:\/\/.*archlab-no-docker-\d+\.sock \(from DOCKER_HOST\)/);

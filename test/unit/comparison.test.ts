@@ -1,17 +1,6 @@
 import * as assert from 'node:assert/strict';
-import {
-  compare,
-  containerStack,
-  formatAccuracy,
-  formatBytes,
-  formatCount,
-  formatDifference,
-  formatRate,
-  formatSeconds,
-  formatWindow,
-  producedOf,
-  type ComparisonSnapshot,
-} from '../../src/core/comparison';
+import { compare, containerStack, producedOf, type ComparisonSnapshot } from '../../src/core/comparison';
+import { formatAccuracy, formatBytes, formatCount, formatDifference, formatRate, formatSeconds, formatWindow } from '../../src/core/format';
 
 const stacks = { lambda: true, kappa: true };
 
@@ -212,7 +201,11 @@ describe('comparison: formatting', () => {
     assert.equal(formatRate(1234.5), '1,235/s');
     assert.equal(formatRate(2.25), '2.3/s');
     assert.equal(formatRate(null), 'n/a');
-    assert.equal(formatBytes(1_200_000_000), '1,144 MiB');
+    assert.equal(formatBytes(1_200_000_000), '1.1 GiB');
+    assert.equal(formatBytes(35_651_584), '34 MiB');
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatCount(12345678901234567890n), '12,345,678,901,234,567,890');
+    assert.equal(formatCount(-5n), '\u22125');
     assert.equal(formatWindow(300_000), 'the last 5 minutes');
     assert.equal(formatWindow(60_000), 'the last minute');
     assert.equal(formatWindow(90_000), 'the last 90 s');

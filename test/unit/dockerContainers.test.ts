@@ -3,7 +3,8 @@ import { onlyOneShotsExited } from '../../src/clients/docker/composeCli';
 import { explainComposeFailure, parseProgressLine } from '../../src/clients/docker/composeOutput';
 import { healthFromStatus, toContainerStats, toContainerSummary } from '../../src/clients/docker/containerMapping';
 import { UserFacingError } from '../../src/core/errors';
-import { containerContext, containerIcon, describeProgress, groupHealth, portsText } from '../../src/views/containers/containerPresentation';
+import { describeProgress, groupHealth } from '../../src/services/stacks';
+import { containerContext, containerIcon, portsText } from '../../src/views/containers/containerPresentation';
 
 // Shaped like the Engine API's GET /containers/json answer.
 const apiContainer = {

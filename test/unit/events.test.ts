@@ -61,7 +61,7 @@ describe('events: serializeEvent / parseEvent', () => {
       ['true', 'not-an-object'],
       [without('event_id'), 'missing-event-id'],
       [withField('event_id', ''), 'missing-event-id'],
-      [withField('event_id', 7), 'missing-event-id'],
+      [withField('event_id', null), 'missing-event-id'],
       [without('item'), 'missing-item'],
       [withField('item', null), 'missing-item'],
       [withField('item', 'position_1'), 'unknown-item'],
@@ -81,6 +81,7 @@ describe('events: serializeEvent / parseEvent', () => {
 
   it('flags a bad field but says the jobs still count it as its item', () => {
     const cases = [
+      withField('event_id', 7),
       withField('snack_automat_id', 'SNACK--126'),
       withField('snack_automat_id', 'position_1'),
       withField('snack_automat_id', 17),

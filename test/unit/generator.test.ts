@@ -13,10 +13,10 @@ import {
   seed32,
   steppedClock,
   totalOfSnackCounts,
-} from '../../src/core/generator';
+} from '../../src/core/eventSource';
 import { MACHINE_COUNT, SNACK_NAMES } from '../../src/core/snacks';
-import { murmur2, partitionForKey } from '../../src/generator/partitioner';
-import { withLinearGrouping } from '../../src/generator/engine';
+import { murmur2, partitionForKey } from '../../src/core/partitioner';
+import { withLinearGrouping } from '../../src/clients/kafka/producer';
 
 const START = Date.UTC(2026, 0, 1);
 const make = (seed: number, runId = 'test', startPurchase?: number) =>

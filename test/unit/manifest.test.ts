@@ -15,13 +15,13 @@ describe('package.json manifest', () => {
     assert.equal(pkg.devDependencies['@types/vscode'], '1.100.0');
   });
 
-  it('contributes the Archlab activity-bar container with Containers, Topics and Cassandra, each with a welcome view', () => {
+  it('contributes the Archlab activity-bar container with Containers, Pipelines, Topics and Cassandra, each with a welcome view', () => {
     const container = contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'archlab');
     assert.equal(container.title, 'Archlab');
     assert.ok(fs.existsSync(path.join(root, container.icon)), 'activity-bar icon file exists');
     assert.deepEqual(
       contributes.views.archlab.map((v: { name: string }) => v.name),
-      ['Containers', 'Topics', 'Cassandra'],
+      ['Containers', 'Pipelines', 'Topics', 'Cassandra'],
     );
     for (const view of contributes.views.archlab) {
       const welcome = contributes.viewsWelcome.find((w: { view: string }) => w.view === view.id);
@@ -41,6 +41,11 @@ describe('package.json manifest', () => {
       'Start Data Generator',
       'Stop Data Generator',
       'Show Logs',
+      'Run the Lab…',
+      'Start Jobs',
+      'Stop Jobs',
+      'Run Batch Cycle Now',
+      'Replay Kappa',
     ]) {
       assert.ok(titles.includes(`Archlab: ${required}`), `missing Archlab: ${required}`);
     }
@@ -53,8 +58,16 @@ describe('package.json manifest', () => {
     }
   });
 
-  it('does not hide any command from the palette', () => {
-    assert.equal(contributes.menus.commandPalette, undefined);
+  it('hides from the palette only the commands that need a tree item (they could only fail there)', () => {
+    const hidden = (contributes.menus.commandPalette ?? []).filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command);
+    for (const command of hidden) {
+      assert.ok(
+        contributes.menus['view/item/context'].some((m: { command: string }) => m.command === command),
+        `${command} is hidden from the palette and offered on a tree item`,
+      );
+    }
+    for (const reachable of ['archlab.runLab', 'archlab.startJobs', 'archlab.runBatchCycle', 'archlab.replayKappa'])
+      assert.ok(!hidden.includes(reachable), reachable);
   });
 
   it('declares every setting with a type, a description and the same default as src/core', () => {

@@ -59,7 +59,7 @@ describe('Cassandra view against a real Cassandra (lab schema)', function () {
     const [cluster] = await children();
     const keyspace = (await children(cluster)).find((n) => n.kind === 'keyspace' && n.keyspace === 'archlab')!;
     const tables = await children(keyspace);
-    assert.deepEqual(tables.map(label), ['job_status', 'speed_buckets', 'view_counts', 'view_pointer']);
+    assert.deepEqual(tables.map(label), ['job_requests', 'job_status', 'speed_buckets', 'truth', 'view_counts', 'view_pointer']);
     assert.equal(description(tables.find((t) => label(t) === 'view_counts')!), '(view, version), item');
   });
 

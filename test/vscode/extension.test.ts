@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ArchlabApi } from '../../src/extension';
+import { requireService } from '../support/testbed';
 
 const EXTENSION_ID = 'archlab.archlab';
 
@@ -38,19 +39,41 @@ describe('Archlab in a real VS Code', () => {
     assert.deepEqual(extra, [], 'registered but not in package.json');
   });
 
-  it('registers the three views so they can be focused', async () => {
+  it('registers the four views so they can be focused', async () => {
     await activate();
     for (const view of manifest().contributes.views.archlab) {
       await vscode.commands.executeCommand(`${view.id}.focus`);
     }
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['archlab.containers', 'archlab.topics', 'archlab.cassandra']) assert.ok(commands.includes(`${id}.focus`), `${id} view exists`);
+    for (const id of ['archlab.containers', 'archlab.pipelines', 'archlab.topics', 'archlab.cassandra'])
+      assert.ok(commands.includes(`${id}.focus`), `${id} view exists`);
   });
 
-  it('runs the view refresh commands without throwing', async () => {
-    await activate();
-    for (const command of ['archlab.containers.refresh', 'archlab.topics.refresh', 'archlab.cassandra.refresh']) {
-      await vscode.commands.executeCommand(command);
+  it('the refresh commands re-read their view: the containers from Docker, the topics and tables from the configured clusters', async () => {
+    const api = await activate();
+    const config = vscode.workspace.getConfiguration('archlab');
+    await config.update('kafka.bootstrapServers', [requireService('kafka').bootstrap], vscode.ConfigurationTarget.Global);
+    await config.update('cassandra.contactPoints', [requireService('cassandra').contactPoint], vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('archlab.containers.refresh');
+      assert.equal(api.containers().kind, 'ready', "the refresh read the containers of the test bed's Docker engine");
+      const seen: string[] = [];
+      const topicsChanged = api.topicsTree().onDidChangeTreeData(() => seen.push('topics'));
+      const tablesChanged = api.cassandraTree().onDidChangeTreeData(() => seen.push('cassandra'));
+      await vscode.commands.executeCommand('archlab.topics.refresh');
+      await vscode.commands.executeCommand('archlab.cassandra.refresh');
+      topicsChanged.dispose();
+      tablesChanged.dispose();
+      assert.ok(seen.includes('topics') && seen.includes('cassandra'), `both trees were told to re-read: ${seen.join(', ')}`);
+      const [kafkaCluster] = await api.topicsTree().getChildren();
+      const topics = await api.topicsTree().getChildren(kafkaCluster);
+      assert.ok(topics.some((n) => n.kind === 'groups') && topics.every((n) => n.kind !== 'error'), 'the topics were listed from the broker');
+      const [cassandraCluster] = await api.cassandraTree().getChildren();
+      const keyspaces = await api.cassandraTree().getChildren(cassandraCluster);
+      assert.ok(keyspaces.some((n) => n.kind === 'keyspace') && keyspaces.every((n) => n.kind !== 'message'), 'the keyspaces were listed from Cassandra');
+    } finally {
+      await config.update('kafka.bootstrapServers', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('cassandra.contactPoints', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

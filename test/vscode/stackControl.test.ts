@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ArchlabApi } from '../../src/extension';
-import type { ContainersState } from '../../src/models/containersModel';
+import type { ContainersState } from '../../src/services/containers';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -79,7 +79,7 @@ export class DriverCassandraClient implements CassandraClient {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async execute(cql: string, params: unknown[] = [], options: { maxRows?: number } = {}): Promise<CqlResult> {
+  async execute(cql: string, params: unknown[] = [], options: { maxRows?: number; serial?: boolean } = {}): Promise<CqlResult> {
     await this.connect();
     const maxRows = options.maxRows ?? 500;
     try {
@@ -92,12 +92,23 @@ export class DriverCassandraClient implements CassandraClient {
           fetchSize: Math.min(maxRows + 1, 5000),
           pageState,
           readTimeout: this.timeoutMs,
+          ...(options.serial ? { consistency: cassandra.types.consistencies.localSerial } : {}),
         });
         columns = (result.columns ?? []).map((c) => ({ name: c.name, type: typeName(c.type) }));
         for (const row of result.rows ?? []) rows.push(Object.fromEntries(columns.map((c) => [c.name, toPlain(row[c.name])])));
         pageState = result.pageState ?? undefined;
       } while (pageState && rows.length <= maxRows);
       return { columns, rows: rows.slice(0, maxRows), truncated: rows.length > maxRows || pageState !== undefined };
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  async batch(statements: { query: string; params: unknown[] }[]): Promise<boolean> {
+    await this.connect();
+    try {
+      const result = await this.client.batch(statements, { prepare: true, logged: true, readTimeout: this.timeoutMs });
+      return result.wasApplied();
     } catch (error) {
       throw this.explain(error);
     }

@@ -34,8 +34,13 @@ export interface CassandraClient {
   releaseVersion(): Promise<string>;
   keyspaces(options?: { includeSystem?: boolean }): Promise<string[]>;
   tables(keyspace: string): Promise<TableInfo[]>;
-  /** Runs one statement (prepared when it has parameters), returning at most maxRows rows (default 500). */
-  execute(cql: string, params?: unknown[], options?: { maxRows?: number }): Promise<CqlResult>;
+  /**
+   * Runs one statement (prepared when it has parameters), returning at most maxRows rows (default 500); `serial`
+   * reads at LOCAL_SERIAL (sees the latest compare-and-set).
+   */
+  execute(cql: string, params?: unknown[], options?: { maxRows?: number; serial?: boolean }): Promise<CqlResult>;
+  /** One logged batch (a compare-and-set when its statements carry IF); true when it was applied. */
+  batch(statements: { query: string; params: unknown[] }[]): Promise<boolean>;
   close(): Promise<void>;
 }
 

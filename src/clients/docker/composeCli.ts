@@ -28,7 +28,7 @@ export class ComposeCli {
 
   /** `build`: rebuild images built by the project (a no-op from cache when nothing changed). */
   up(target: ComposeProject, options: ComposeOptions & { services?: string[]; waitTimeoutS?: number; build?: boolean } = {}): Promise<void> {
-    return this.run(
+    return this.run_(
       target,
       ['up', '--detach', '--wait', '--wait-timeout', String(options.waitTimeoutS ?? 600), ...(options.build ? ['--build'] : []), ...(options.services ?? [])],
       options,
@@ -36,14 +36,19 @@ export class ComposeCli {
   }
 
   down(target: ComposeProject, options: ComposeOptions & { removeVolumes?: boolean } = {}): Promise<void> {
-    return this.run(target, ['down', ...(options.removeVolumes ? ['--volumes'] : [])], options);
+    return this.run_(target, ['down', ...(options.removeVolumes ? ['--volumes'] : [])], options);
+  }
+
+  /** Runs a one-shot service to completion (`run --rm`, its dependencies started as needed). */
+  run(target: ComposeProject, service: string, options: ComposeOptions = {}): Promise<void> {
+    return this.run_(target, ['run', '--rm', '--no-TTY', service], options);
   }
 
   stop(target: ComposeProject, options: ComposeOptions & { services?: string[] } = {}): Promise<void> {
-    return this.run(target, ['stop', ...(options.services ?? [])], options);
+    return this.run_(target, ['stop', ...(options.services ?? [])], options);
   }
 
-  private run(target: ComposeProject, args: string[], options: ComposeOptions): Promise<void> {
+  private run_(target: ComposeProject, args: string[], options: ComposeOptions): Promise<void> {
     const cli = options.dockerCli ?? 'docker';
     const fullArgs = [
       'compose',

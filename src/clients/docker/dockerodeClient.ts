@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { explainConnectionError, pingDocker } from './ping';
 import { PROJECT_LABEL, SERVICE_LABEL, toContainerStats, toContainerSummary, type ApiContainer, type ApiStats } from './containerMapping';
 import type { DockerEndpoint } from './endpoint';
-import type { ContainerEvent, ContainerStats, ContainerSummary, Disposable, DockerClient } from './types';
+import type { ContainerEvent, ContainerRunState, ContainerStats, ContainerSummary, Disposable, DockerClient } from './types';
 
 export function dockerodeOptions(host: string, env: NodeJS.ProcessEnv = process.env): Docker.DockerOptions {
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
@@ -64,6 +64,31 @@ export class DockerodeClient implements DockerClient {
 
   async restart(containerId: string): Promise<void> {
     await this.guard(() => this.docker.getContainer(containerId).restart());
+  }
+
+  async inspectState(containerId: string): Promise<ContainerRunState> {
+    const info = await this.guard(() => this.docker.getContainer(containerId).inspect());
+    const time = (value: string | undefined) => (value && !value.startsWith('0001-') ? Date.parse(value) : undefined);
+    return {
+      startedAt: time(info.State.StartedAt),
+      finishedAt: time(info.State.FinishedAt),
+      exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled,
+      restartCount: info.RestartCount,
+      pid: info.State.Pid,
+    };
+  }
+
+  async tailLogs(containerId: string, lines: number): Promise<string[]> {
+    const container = this.docker.getContainer(containerId);
+    const info = await this.guard(() => container.inspect());
+    const raw = (await this.guard(() => container.logs({ follow: false, stdout: true, stderr: true, tail: lines }))) as unknown as Buffer;
+    const text = info.Config.Tty ? raw.toString('utf8') : demuxed(raw);
+    return text.split('\n').filter((line) => line.trim() !== '');
+  }
+
+  async kill(containerId: string, signal = 'SIGKILL'): Promise<void> {
+    await this.guard(() => this.docker.getContainer(containerId).kill({ signal }));
   }
 
   async followLogs(containerId: string, onLine: (line: string) => void, options: { tail?: number } = {}): Promise<Disposable> {
@@ -127,4 +152,16 @@ function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => voi
   stream.on('end', () => {
     if (pending.trim() !== '') onLine(pending);
   });
+}
+
+/** The text of a non-TTY log buffer: 8-byte frame headers (stream, size) before each chunk. */
+function demuxed(buffer: Buffer): string {
+  const parts: string[] = [];
+  let at = 0;
+  while (at + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(at + 4);
+    parts.push(buffer.subarray(at + 8, at + 8 + size).toString('utf8'));
+    at += 8 + size;
+  }
+  return parts.join('');
 }

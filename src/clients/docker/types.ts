@@ -32,6 +32,17 @@ export interface ContainerStats {
   memoryLimitBytes: number;
 }
 
+/** What `docker inspect` says of a container's run (times in ms since the epoch). */
+export interface ContainerRunState {
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode: number;
+  oomKilled: boolean;
+  restartCount: number;
+  /** Its main process on the host (0 when not running). */
+  pid: number;
+}
+
 export interface ContainerEvent {
   action: string;
   containerId: string;
@@ -52,6 +63,11 @@ export interface DockerClient {
   start(containerId: string): Promise<void>;
   stop(containerId: string): Promise<void>;
   restart(containerId: string): Promise<void>;
+  /** Sends a signal to the container's main process (default SIGKILL, like `docker kill`). */
+  kill(containerId: string, signal?: string): Promise<void>;
+  inspectState(containerId: string): Promise<ContainerRunState>;
+  /** The last `lines` lines of its log (stdout and stderr). */
+  tailLogs(containerId: string, lines: number): Promise<string[]>;
   /** Streams log lines (stdout and stderr) until disposed; `tail` lines of history first. */
   followLogs(containerId: string, onLine: (line: string) => void, options?: { tail?: number }): Promise<Disposable>;
   /** Container events until disposed; `onError` when the stream breaks (e.g. the daemon stopped). */

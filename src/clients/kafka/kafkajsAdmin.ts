@@ -172,6 +172,27 @@ export class KafkajsAdminClient implements KafkaAdminClient {
     });
   }
 
+  readMessages(topic: string, ranges: Map<number, { from: bigint; to: bigint }>): Promise<PeekedMessage[]> {
+    return this.run('read messages', { topic }, async () => {
+      const out: PeekedMessage[] = [];
+      let missing = new Map([...ranges].filter(([, r]) => r.to > r.from));
+      // readRanges stops at its time limit: read what is still missing again, as long as it makes progress.
+      while (missing.size > 0) {
+        const messages = await this.readRanges(topic, missing);
+        if (messages.length === 0) throw new KafkaClientError('timeout', `Could not read ${topic}: no message arrived; the broker may be busy. Try again.`);
+        out.push(...messages);
+        const next = new Map<number, { from: bigint; to: bigint }>();
+        for (const [partition, range] of missing) {
+          const got = messages.filter((m) => m.partition === partition).map((m) => m.offset);
+          const reached = got.length > 0 ? got.reduce((a, b) => (a > b ? a : b)) + 1n : range.from;
+          if (reached < range.to) next.set(partition, { from: reached, to: range.to });
+        }
+        missing = next;
+      }
+      return out.sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset));
+    });
+  }
+
   produce(topic: string, message: { key?: string; value: string; headers?: Record<string, string> }): Promise<{ partition: number; offset: bigint }> {
     return this.run('produce the message', { topic }, async () => {
       const send = async () =>

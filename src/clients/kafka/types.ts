@@ -101,6 +101,8 @@ export interface KafkaAdminClient {
   consumerGroupLag(groupId: string): Promise<ConsumerGroupLag>;
   /** The latest `count` messages of a topic (spread over partitions, newest last). */
   peekLatest(topic: string, count: number): Promise<PeekedMessage[]>;
+  /** Every message of the given offset ranges [from, to) per partition, in offset order (all of them, or an error). */
+  readMessages(topic: string, ranges: Map<number, { from: bigint; to: bigint }>): Promise<PeekedMessage[]>;
   produce(topic: string, message: { key?: string; value: string; headers?: Record<string, string> }): Promise<{ partition: number; offset: bigint }>;
   createTopic(topic: NewTopic): Promise<void>;
   deleteTopic(name: string): Promise<void>;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { TableInfo } from '../../clients/cassandra/types';
 import { shortMessage } from '../../core/errors';
-import { LabViewsReader, type LabView, type ViewReading } from '../../models/labViews';
-import type { ClusterRef } from '../../models/stackEndpoints';
-import { formatCount } from '../topics/rateTracker';
-import type { CassandraSource } from './cassandraSource';
+import { formatCount } from '../../core/format';
+import { LAB_KEYSPACE } from '../../core/snacks';
+import type { CassandraConnections, ClusterRef } from '../../services/connections';
+import { LabViewsReader, type LabView, type ViewReading } from '../../services/labViews';
 
 export type CassandraNode =
   | { kind: 'cluster'; cluster: ClusterRef }
@@ -29,7 +29,7 @@ export class CassandraTreeProvider implements vscode.TreeDataProvider<CassandraN
   private readonly changed = new vscode.EventEmitter<CassandraNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly source: CassandraSource) {}
+  constructor(private readonly source: CassandraConnections) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -44,7 +44,7 @@ export class CassandraTreeProvider implements vscode.TreeDataProvider<CassandraN
         case 'cluster': {
           const keyspaces = await client.keyspaces();
           return [
-            ...(keyspaces.includes('archlab') ? [{ kind: 'labViews', cluster } as CassandraNode] : []),
+            ...(keyspaces.includes(LAB_KEYSPACE) ? [{ kind: 'labViews', cluster } as CassandraNode] : []),
             ...keyspaces.map((keyspace): CassandraNode => ({ kind: 'keyspace', cluster, keyspace })),
           ];
         }

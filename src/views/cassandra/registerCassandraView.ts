@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ContainersModel } from '../../models/containersModel';
+import type { CassandraConnections } from '../../services/connections';
+import type { ContainersModel } from '../../services/containers';
 import { onClustersChanged, whileVisible } from '../viewRefresh';
-import { CassandraSource } from './cassandraSource';
 import { CassandraTreeProvider } from './cassandraTree';
 
 /** The lab views move while the jobs run: they are re-read (small tables) this often while the view shows. */
@@ -10,10 +10,9 @@ const LAB_VIEWS_REFRESH_MS = 5000;
 export function registerCassandraView(
   context: vscode.ExtensionContext,
   containers: ContainersModel,
-  settings: () => { contactPoints: string[]; localDataCenter: string },
-): { tree: CassandraTreeProvider; source: CassandraSource } {
-  const source = new CassandraSource(settings, containers);
-  const tree = new CassandraTreeProvider(source);
+  cassandra: CassandraConnections,
+): { tree: CassandraTreeProvider } {
+  const tree = new CassandraTreeProvider(cassandra);
   const view = vscode.window.createTreeView('archlab.cassandra', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     tree,
@@ -21,13 +20,12 @@ export function registerCassandraView(
     whileVisible(view, LAB_VIEWS_REFRESH_MS, () => tree.refresh()),
     onClustersChanged(
       containers,
-      () => source.clusters(),
+      () => cassandra.clusters(),
       () => tree.refresh(),
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('archlab.cassandra')) tree.refresh();
     }),
-    { dispose: () => void source.dispose() },
   );
-  return { tree, source };
+  return { tree };
 }

@@ -1,6 +1,6 @@
 // How a container and a stack group look in the tree: pure functions, tested without VS Code.
-import type { ComposeProgress } from '../../clients/docker/composeOutput';
 import type { ContainerStats, ContainerSummary } from '../../clients/docker/types';
+import { formatBytes } from '../../core/format';
 
 export type IconId = 'pass-filled' | 'loading~spin' | 'error' | 'circle-filled' | 'check' | 'circle-slash' | 'debug-pause' | 'question';
 
@@ -24,21 +24,8 @@ export function containerIcon(container: ContainerSummary): { id: IconId; color?
   return { id: 'question' };
 }
 
-/** "healthy" counts a running service without a healthcheck too; one-shot helpers are not counted. */
-export function groupHealth(containers: ContainerSummary[]): { healthy: number; total: number } {
-  const services = containers.filter((c) => !c.oneShot);
-  const healthy = services.filter((c) => c.state === 'running' && (c.health === 'healthy' || c.health === 'none')).length;
-  return { healthy, total: services.length };
-}
-
 export function portsText(container: ContainerSummary): string {
   return container.ports.map((p) => (p.hostPort === p.containerPort ? `${p.hostPort}` : `${p.hostPort}→${p.containerPort}`)).join(', ');
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
-  return `${Math.round(bytes / 1024)} KB`;
 }
 
 export function statsText(stats: ContainerStats | undefined): string {
@@ -54,32 +41,4 @@ export function stateText(container: ContainerSummary): string {
 export function containerContext(container: ContainerSummary, hasUi: boolean): string {
   const state = container.state === 'running' ? 'running' : container.state === 'paused' ? 'paused' : 'stopped';
   return `container.${state}${hasUi ? '.ui' : ''}`;
-}
-
-/** The service a compose container name belongs to: archlab-kappa-kafka-1 → kafka. */
-export function serviceOf(containerName: string, project: string): string {
-  return containerName.replace(new RegExp(`^${project}[-_]`), '').replace(/[-_]\d+$/, '');
-}
-
-/** One line of start/stop progress, naming the service. */
-export function describeProgress(progress: ComposeProgress, project: string): string {
-  const service = progress.subject ? serviceOf(progress.subject, project) : undefined;
-  switch (progress.phase) {
-    case 'pulling':
-      return `Pulling images${service ? `: ${service}` : ''}…`;
-    case 'building':
-      return 'Building the jobs image…';
-    case 'creating':
-      return `Creating ${service ?? 'containers'}…`;
-    case 'starting':
-      return `Starting ${service ?? 'containers'}…`;
-    case 'waiting':
-      return `Waiting for ${service ?? 'services'} to be healthy…`;
-    case 'healthy':
-      return `${service ?? 'A service'} is healthy`;
-    case 'stopping':
-      return `Stopping ${service ?? 'containers'}…`;
-    case 'removing':
-      return `Removing ${service ?? 'containers'}…`;
-  }
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { ContainerSummary } from '../../clients/docker/types';
 import { STACKS } from '../../core/stacks';
-import type { ContainersModel } from '../../models/containersModel';
-import { containerContext, containerIcon, groupHealth, portsText, stateText, statsText, formatBytes } from './containerPresentation';
+import { formatBytes } from '../../core/format';
+import type { ContainersModel } from '../../services/containers';
+import { groupHealth } from '../../services/stacks';
+import { containerContext, containerIcon, portsText, stateText, statsText } from './containerPresentation';
 
 export type ContainersNode = { kind: 'stack'; project: string } | { kind: 'container'; container: ContainerSummary } | { kind: 'unreachable'; message: string };
 

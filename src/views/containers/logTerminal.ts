@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ContainerSummary, Disposable, DockerClient } from '../../clients/docker/types';
+import type { Logger } from '../../core/logger';
 
 /** Follows a container's logs in a terminal; closing the terminal stops the stream. */
-export async function openLogTerminal(client: DockerClient, container: ContainerSummary, log: vscode.LogOutputChannel): Promise<void> {
+export async function openLogTerminal(client: DockerClient, container: ContainerSummary, log: Logger): Promise<void> {
   const write = new vscode.EventEmitter<string>();
   let stream: Disposable | undefined;
   const pty: vscode.Pseudoterminal = {

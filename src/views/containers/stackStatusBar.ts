@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ContainersModel } from '../../models/containersModel';
-import { groupHealth } from './containerPresentation';
+import type { ContainersModel } from '../../services/containers';
+import { groupHealth } from '../../services/stacks';
 import { stackTitle } from './containersTree';
 
 /** Shows the running stacks and their health; hidden when none runs. */

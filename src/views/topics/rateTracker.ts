@@ -17,13 +17,3 @@ export class RateTracker {
     for (const key of [...this.last.keys()]) if (key.startsWith(keyPrefix)) this.last.delete(key);
   }
 }
-
-export function formatCount(value: bigint | number): string {
-  return Number(value).toLocaleString('en-US');
-}
-
-export function formatRate(perSecond: number | undefined): string | undefined {
-  if (perSecond === undefined) return undefined;
-  if (perSecond >= 100) return `${Math.round(perSecond).toLocaleString('en-US')} msg/s`;
-  return `${perSecond.toFixed(1)} msg/s`;
-}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ContainersModel } from '../../models/containersModel';
+import type { KafkaConnections } from '../../services/connections';
+import type { ContainersModel } from '../../services/containers';
 import { onClustersChanged, whileVisible } from '../viewRefresh';
-import { KafkaSource } from './kafkaSource';
 import { PEEK_SCHEME, PeekDocuments } from './peekDocuments';
 import { TopicsTreeProvider } from './topicsTree';
 
@@ -10,18 +10,11 @@ const RATE_INTERVAL_MS = 5000;
 
 export interface TopicsView {
   tree: TopicsTreeProvider;
-  source: KafkaSource;
   peeks: PeekDocuments;
 }
 
-export function registerTopicsView(
-  context: vscode.ExtensionContext,
-  containers: ContainersModel,
-  configured: () => string[],
-  log: vscode.LogOutputChannel,
-): TopicsView {
-  const source = new KafkaSource(configured, containers, (m) => log.debug(m));
-  const tree = new TopicsTreeProvider(source);
+export function registerTopicsView(context: vscode.ExtensionContext, containers: ContainersModel, kafka: KafkaConnections): TopicsView {
+  const tree = new TopicsTreeProvider(kafka);
   const peeks = new PeekDocuments();
   const view = vscode.window.createTreeView('archlab.topics', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
@@ -30,15 +23,14 @@ export function registerTopicsView(
     whileVisible(view, RATE_INTERVAL_MS, () => void tree.updateRates()),
     onClustersChanged(
       containers,
-      () => source.clusters(),
+      () => kafka.clusters(),
       () => tree.refresh(),
     ),
     vscode.workspace.registerTextDocumentContentProvider(PEEK_SCHEME, peeks),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('archlab.kafka.bootstrapServers')) tree.refresh();
     }),
-    { dispose: () => void source.dispose() },
   );
   void vscode.commands.executeCommand('setContext', 'archlab.topics.showInternal', false);
-  return { tree, source, peeks };
+  return { tree, peeks };
 }

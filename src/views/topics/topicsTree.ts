@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ConsumerGroupSummary, KafkaAdminClient, PartitionInfo, PartitionLag, TopicSummary } from '../../clients/kafka/types';
 import { shortMessage } from '../../core/errors';
-import type { ClusterRef } from '../../models/stackEndpoints';
-import { formatCount, formatRate, RateTracker } from './rateTracker';
+import { formatCount, formatRate } from '../../core/format';
+import type { ClusterRef } from '../../services/connections';
+import { RateTracker } from './rateTracker';
 
 export type TopicsNode =
   | { kind: 'cluster'; cluster: ClusterRef }
@@ -92,7 +93,8 @@ export class TopicsTreeProvider implements vscode.TreeDataProvider<TopicsNode>, 
       case 'topic': {
         const item = new vscode.TreeItem(node.topic.name, Collapsed);
         item.id = `topic:${node.cluster.id}/${node.topic.name}`;
-        const rate = formatRate(this.topicRates.get(`${node.cluster.id}/${node.topic.name}`));
+        const measured = this.topicRates.get(`${node.cluster.id}/${node.topic.name}`);
+        const rate = measured === undefined ? undefined : formatRate(measured, ' msg/s');
         item.description = [`${node.topic.partitionCount} partition${node.topic.partitionCount === 1 ? '' : 's'}`, rate].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(node.topic.internal ? 'lock' : 'list-unordered');
         item.contextValue = node.topic.internal ? 'kafkaTopic.internal' : 'kafkaTopic';

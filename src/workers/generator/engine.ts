@@ -1,4 +1,4 @@
-// The generator's Kafka side, run inside the worker (worker.ts): events from src/core/generator, rate control,
+// The generator's Kafka side, run inside the worker (worker.ts): events from src/core/eventSource, rate control,
 // idempotent producers, and the exact source truth.
 //
 // Exactness. Every partition has one lane, and a lane has at most one produce request in flight. Its producer is
@@ -10,20 +10,19 @@
 // pauses and reports the error; its events are "in doubt", not in the truth. resume() sends that same batch first,
 // through the same producer with the same sequence numbers, so the broker writes it at most once and the ack settles
 // the doubt. Stopping while paused leaves them in doubt, and the final status says how many.
-import { CompressionTypes, type ICustomPartitioner, type Kafka, type Producer } from 'kafkajs';
-import { serializeKafkaError, toKafkaClientError } from '../clients/kafka/errors';
-import { createKafka } from '../clients/kafka/kafkajsSupport';
-import type { KafkaClientError, KafkaLogEntry } from '../clients/kafka/types';
-import { defaultRunId, emptySnackCounts, EventGenerator, steppedClock, type SnackCounts } from '../core/generator';
-import { SNACK_NAMES, SNACK_TOPIC, SNACK_TOPIC_PARTITIONS, type SnackName } from '../core/snacks';
-import { partitionForKey } from './partitioner';
-import { DEFAULT_STATUS_INTERVAL_MS, type FinalStatus, type GeneratorStartOptions, type GeneratorState, type GeneratorStatus } from './protocol';
-
-interface OutMessage {
-  key: string;
-  value: string;
-  partition: number;
-}
+import { serializeKafkaError, toKafkaClientError } from '../../clients/kafka/errors';
+import { createGeneratorKafka, type GeneratorKafka, type OutMessage, type PartitionProducer } from '../../clients/kafka/producer';
+import type { KafkaClientError, KafkaLogEntry } from '../../clients/kafka/types';
+import { defaultRunId, emptySnackCounts, EventGenerator, steppedClock, type SnackCounts } from '../../core/eventSource';
+import { partitionForKey } from '../../core/partitioner';
+import { SNACK_NAMES, SNACK_TOPIC, SNACK_TOPIC_PARTITIONS, type SnackName } from '../../core/snacks';
+import {
+  DEFAULT_STATUS_INTERVAL_MS,
+  type FinalStatus,
+  type GeneratorStartOptions,
+  type GeneratorState,
+  type GeneratorStatus,
+} from '../../services/generator/protocol';
 
 interface Batch {
   messages: OutMessage[];
@@ -34,7 +33,9 @@ interface Batch {
 
 interface Lane {
   partition: number;
-  producer: Producer;
+  producer: PartitionProducer;
+  /** The offset ranges [from, to) this run's acknowledged batches hold in the partition, merged where contiguous. */
+  ranges: [number, number][];
   queue: OutMessage[];
   items: number[];
   /** A batch that failed for good, sent again first on resume. */
@@ -56,19 +57,17 @@ export interface EngineHooks {
 export class GeneratorEngine {
   private readonly brokers: string[];
   private readonly topic: string;
-  private readonly kafka: Kafka;
-  private readonly setupKafka: Kafka;
+  private readonly kafka: GeneratorKafka;
   private readonly retry: { retries: number; initialRetryTime: number; maxRetryTime: number };
   private readonly generator: EventGenerator;
   private readonly maxBatchEvents: number;
   private readonly maxBatchBytes: number;
   private readonly requestTimeoutMs: number;
-  private readonly compression: CompressionTypes;
-  private readonly maxEvents: number;
+  private maxEvents: number;
   private state: GeneratorState = 'idle';
   private rate: number;
   private lanes: Lane[] = [];
-  private producers: Producer[] = [];
+  private producers: PartitionProducer[] = [];
   private partitionCount = 0;
   private readonly partitionOfKey = new Map<string, number>();
   private tokens = 0;
@@ -103,21 +102,18 @@ export class GeneratorEngine {
     this.maxBatchEvents = tuning.maxBatchEvents ?? 4000;
     this.maxBatchBytes = tuning.maxBatchBytes ?? 900_000;
     this.requestTimeoutMs = tuning.requestTimeoutMs ?? 30_000;
-    this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     const runId = options.runId ?? defaultRunId(options.seed, Date.now());
     const clock = options.fixedClock ? steppedClock(options.fixedClock.startMs, options.fixedClock.msPerPurchase) : Date.now;
     this.generator = new EventGenerator({ seed: options.seed, runId, clock });
     const connection = { brokers: this.brokers, clientId: options.clientId ?? 'archlab-generator', requestTimeoutMs: this.requestTimeoutMs };
-    const logger = (entry: KafkaLogEntry) => hooks.log(entry);
-    // Producers: the same long retries at every level (kafkajs retries a send, and inside it reconnects and refreshes
-    // metadata with the client-wide retry), so a broker restart is ridden out instead of failing the send.
+    // The same long retries at every level ride out a broker restart of about a minute and a half.
     this.retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 3000, ...tuning.retry };
-    this.kafka = createKafka(connection, { connectionTimeoutMs: 3000, retry: this.retry, logger, logLevel });
-    // Set-up (topic): short retries, so a start against a dead broker fails in seconds.
-    this.setupKafka = createKafka(connection, {
-      connectionTimeoutMs: 3000,
-      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
-      logger,
+    this.kafka = createGeneratorKafka({
+      connection,
+      retry: this.retry,
+      compression: options.compression ?? 'none',
+      requestTimeoutMs: this.requestTimeoutMs,
+      logger: (entry) => hooks.log(entry),
       logLevel,
     });
   }
@@ -132,27 +128,18 @@ export class GeneratorEngine {
   private async doStart(): Promise<GeneratorStatus> {
     this.setState('starting');
     try {
-      this.partitionCount = await this.ensureTopic();
-      const producerCount = Math.max(1, Math.min(this.partitionCount, this.options.tuning?.producers ?? 8));
-      this.producers = Array.from({ length: producerCount }, () =>
-        this.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          retry: this.retry,
-          createPartitioner: explicitPartitioner,
-        }),
-      );
-      await Promise.all(this.producers.map((p) => p.connect()));
+      this.partitionCount = await this.kafka.ensureTopic(this.topic, this.options.partitions ?? SNACK_TOPIC_PARTITIONS);
+      this.producers = await this.kafka.connectProducers(Math.max(1, Math.min(this.partitionCount, this.options.tuning?.producers ?? 8)));
     } catch (error) {
       this.lastError = toKafkaClientError(error, { brokers: this.brokers, operation: 'start the generator', topic: this.topic });
-      await Promise.all(this.producers.map((p) => p.disconnect().catch(() => {})));
+      await this.kafka.disconnect();
       this.setState('failed');
       throw this.lastError;
     }
     this.lanes = Array.from({ length: this.partitionCount }, (_, partition) => ({
       partition,
       producer: this.producers[partition % this.producers.length],
+      ranges: [],
       queue: [],
       items: [],
       retained: null,
@@ -171,6 +158,27 @@ export class GeneratorEngine {
     this.rate = eventsPerSecond;
     this.tokens = Math.min(this.tokens, this.burst());
     this.notifyProgress();
+    this.emitStatus();
+  }
+
+  /** Generates nothing more for now (what is generated is still sent); returns how many events were generated. */
+  hold(): number {
+    this.maxEvents = this.generated;
+    return this.generated;
+  }
+
+  /**
+   * Generates up to `events` in all, as fast as the broker takes them, then reaches 'done'. Several generators with
+   * one seed stopped at one count have sent the same events (stopping "Both" stacks at the same event).
+   */
+  finishAt(events: number): void {
+    this.maxEvents = Math.max(events, this.generated);
+    this.rate = 0;
+    this.notifyProgress();
+    if (this.state === 'done' && this.maxEvents > this.generated) {
+      this.setState('running');
+      this.startPump();
+    }
     this.emitStatus();
   }
 
@@ -215,7 +223,7 @@ export class GeneratorEngine {
     this.lanes.forEach((lane) => {
       lane.sending = null;
     });
-    await Promise.all(this.producers.map((p) => p.disconnect().catch(() => {})));
+    await this.kafka.disconnect();
     this.setState('stopped');
     return this.finalStatus();
   }
@@ -235,6 +243,7 @@ export class GeneratorEngine {
       inFlight: this.inFlight,
       inDoubt: this.inDoubt,
       truth: { ...this.truth },
+      ranges: Object.fromEntries(this.lanes.map((lane) => [lane.partition, lane.ranges.map((r): [number, number] => [r[0], r[1]])])),
       lastError: this.lastError ? serializeKafkaError(this.lastError) : undefined,
       startedAt: this.startedAt,
       updatedAt: Date.now(),
@@ -247,20 +256,6 @@ export class GeneratorEngine {
     const status = this.status();
     const durationMs = this.startedAt ? Date.now() - this.startedAt : 0;
     return { ...status, measuredRate: 0, durationMs, averageRate: durationMs > 0 ? (this.acked * 1000) / durationMs : 0 };
-  }
-
-  private async ensureTopic(): Promise<number> {
-    const admin = this.setupKafka.admin();
-    try {
-      await admin.connect();
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: this.topic, numPartitions: this.options.partitions ?? SNACK_TOPIC_PARTITIONS }] });
-      const { topics } = await admin.fetchTopicMetadata({ topics: [this.topic] });
-      const count = topics.find((t) => t.name === this.topic)?.partitions.length ?? 0;
-      if (count < 1) throw new Error(`topic ${this.topic} has no partitions`);
-      return count;
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
   }
 
   private setState(state: GeneratorState): void {
@@ -405,7 +400,7 @@ export class GeneratorEngine {
       bytes += size;
       count++;
     }
-    const messages = withLinearGrouping(lane.queue.splice(0, count));
+    const messages = lane.queue.splice(0, count);
     const items = Uint8Array.from(lane.items.splice(0, count));
     this.queued -= count;
     this.produced += count;
@@ -421,7 +416,8 @@ export class GeneratorEngine {
       let failure: unknown;
       let ok = false;
       try {
-        await lane.producer.send({ topic: this.topic, acks: -1, timeout: this.requestTimeoutMs, compression: this.compression, messages: batch.messages });
+        const { baseOffset } = await lane.producer.send(this.topic, batch.messages);
+        if (baseOffset >= 0n) addRange(lane.ranges, Number(baseOffset), Number(baseOffset) + n);
         ok = true;
       } catch (error) {
         failure = error;
@@ -481,6 +477,13 @@ export class GeneratorEngine {
   }
 }
 
+/** Adds [from, to) to ordered ranges, merging it with the last one when they touch. */
+function addRange(ranges: [number, number][], from: number, to: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last[1] === from) last[1] = to;
+  else ranges.push([from, to]);
+}
+
 function validate(options: GeneratorStartOptions): void {
   if (!options.brokers?.length) throw new RangeError('no Kafka bootstrap servers given');
   if (!Number.isFinite(options.eventsPerSecond) || options.eventsPerSecond < 0)
@@ -498,39 +501,4 @@ function performanceNow(): number {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Every message carries its partition (the lane's): no per-message work in kafkajs' partitioner. */
-const explicitPartitioner: ICustomPartitioner =
-  () =>
-  ({ message }) =>
-    message.partition ?? 0;
-
-/**
- * kafkajs 2.2.4 (its last release) groups a request's messages per partition with `messages.reduce` building a new
- * array for every message: O(n²) copies and most of the garbage of a 4000-message batch. Our batches give that one
- * call the same result in O(n): own `reduce` that, when called the way the grouping calls it (a fresh empty object as
- * the initial value), returns { [partition]: messages } in order. Any other reduce gets Array.prototype.reduce.
- * test/unit/generatorEngine.test.ts checks the result against kafkajs' own groupMessagesPerPartition.
- */
-export function withLinearGrouping<T extends { partition: number }>(messages: T[]): T[] {
-  Object.defineProperty(messages, 'reduce', { value: groupingReduce, enumerable: false, configurable: true, writable: true });
-  return messages;
-}
-
-function groupingReduce(this: { partition: number }[], ...args: Parameters<typeof Array.prototype.reduce>): unknown {
-  const init = args[1] as unknown;
-  if (
-    args.length === 2 &&
-    init !== null &&
-    typeof init === 'object' &&
-    Object.getPrototypeOf(init) === Object.prototype &&
-    Object.keys(init).length === 0 &&
-    this.every((m) => Number.isInteger(m.partition))
-  ) {
-    const groups = init as Record<number, { partition: number }[]>;
-    for (const message of this) (groups[message.partition] ??= []).push(message);
-    return groups;
-  }
-  return (Array.prototype.reduce as (...a: unknown[]) => unknown).apply(this, args);
 }

@@ -2,7 +2,7 @@
 // (debounced), not by polling. When Docker is unreachable it says so, retries, and recovers by itself.
 import { shortMessage } from '../core/errors';
 import type { ContainerStats, ContainerSummary, Disposable, DockerClient } from '../clients/docker/types';
-import { Emitter } from './emitter';
+import { Emitter } from '../core/emitter';
 
 export type ContainersState =
   | { kind: 'loading' }
@@ -127,7 +127,10 @@ export class ContainersModel implements Disposable {
     if (this.disposed) return;
     this.stopWatching();
     const message = shortMessage(error);
-    this.options.log?.(`Docker: ${message}; retrying in ${(this.options.reconnectMs ?? 5000) / 1000} s`);
+    // Once per new reason, not at every retry.
+    if (this.state.kind !== 'unreachable' || this.state.message !== message) {
+      this.options.log?.(`Docker: ${message}; retrying every ${(this.options.reconnectMs ?? 5000) / 1000} s`);
+    }
     this.set({ kind: 'unreachable', message });
     this.reconnectTimer = setTimeout(() => void this.start(), this.options.reconnectMs ?? 5000);
   }

@@ -1,11 +1,10 @@
-// Entry of the generator's worker (bundled as dist/generatorWorker.js; tests use out/src/generator/worker.js), run as a
+// Entry of the generator's worker (bundled as dist/generatorWorker.js; tests use out/src/workers/generator/worker.js), run as a
 // worker thread or as a child process (workerHandle.ts). It owns kafkajs and the event loop that produces; the
 // extension host only exchanges small messages with it.
 import { parentPort } from 'node:worker_threads';
-import { serializeKafkaError, toKafkaClientError } from '../clients/kafka/errors';
-import { emptySnackCounts } from '../core/generator';
+import { serializeKafkaError, toKafkaClientError } from '../../clients/kafka/errors';
 import { GeneratorEngine } from './engine';
-import type { GeneratorStartOptions, GeneratorStatus, HostToWorker, WorkerToHost } from './protocol';
+import { idleStatus, type GeneratorStartOptions, type GeneratorStatus, type HostToWorker, type WorkerToHost } from '../../services/generator/protocol';
 
 const channel = parentPort
   ? { post: (m: WorkerToHost) => parentPort!.postMessage(m), listen: (h: (m: HostToWorker) => void) => parentPort!.on('message', h) }
@@ -67,6 +66,12 @@ if (channel) {
       case 'resume':
         engine?.resume();
         return;
+      case 'hold':
+        post({ type: 'held', generated: engine?.hold() ?? 0 });
+        return;
+      case 'finishAt':
+        engine?.finishAt(message.events);
+        return;
       case 'stop':
         if (!engine) return;
         void engine.stop(message.flushTimeoutMs).then((status) => post({ type: 'stopped', status }));
@@ -85,19 +90,10 @@ if (channel) {
 
 function failedStatus(options: Partial<GeneratorStartOptions>): GeneratorStatus {
   return {
+    ...idleStatus(options.topic ?? ''),
     state: 'failed',
     brokers: options.brokers ?? [],
-    topic: options.topic ?? '',
-    partitions: 0,
     seed: options.seed ?? 0,
-    runId: '',
     targetRate: options.eventsPerSecond ?? 0,
-    measuredRate: 0,
-    produced: 0,
-    acked: 0,
-    inFlight: 0,
-    inDoubt: 0,
-    truth: emptySnackCounts(),
-    updatedAt: Date.now(),
   };
 }

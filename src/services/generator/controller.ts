@@ -1,14 +1,13 @@
-// Host side of the data generator (no vscode, no kafkajs): runs src/generator/worker.ts in a worker thread (or a
+// Host side of the data generator (no vscode, no kafkajs): runs src/workers/generator/worker.ts in a worker thread (or a
 // child process), so producing never blocks the extension host's event loop, and relays its status.
-import { deserializeKafkaError } from '../clients/kafka/errors';
-import { KafkaClientError, type KafkaLogEntry, type KafkaLogger } from '../clients/kafka/types';
-import { clusterKey } from '../clients/kafka/registry';
-import { addSnackCounts, emptySnackCounts, type SnackCounts } from '../core/generator';
-import { SNACK_TOPIC } from '../core/snacks';
+import { deserializeKafkaError } from '../../clients/kafka/errors';
+import { KafkaClientError, type KafkaLogEntry, type KafkaLogger } from '../../clients/kafka/types';
+import { SNACK_TOPIC } from '../../core/snacks';
 import {
   DEFAULT_STATUS_INTERVAL_MS,
   type FinalStatus,
   type GeneratorStartOptions,
+  idleStatus,
   type GeneratorStatus,
   type HostToWorker,
   type WorkerToHost,
@@ -19,7 +18,7 @@ export type { GeneratorIsolation } from './workerHandle';
 export type { FinalStatus, GeneratorStartOptions, GeneratorState, GeneratorStatus, GeneratorTuning, GeneratorCompression } from './protocol';
 
 export interface GeneratorControllerOptions {
-  /** The worker script: dist/generatorWorker.js in the extension, out/src/generator/worker.js in tests. */
+  /** The worker script: dist/generatorWorker.js in the extension, out/src/workers/generator/worker.js in tests. */
   workerPath: string;
   /**
    * 'thread' (default): a worker_threads Worker. 'process': a child process in a session of its own, which on Linux
@@ -44,7 +43,7 @@ const ACTIVE = new Set(['starting', 'running', 'paused', 'done', 'stopping']);
 
 export class GeneratorController {
   private worker: WorkerHandle | undefined;
-  private current: GeneratorStatus = idleStatus();
+  private current: GeneratorStatus = idleStatus(SNACK_TOPIC);
   private readonly listeners = new Set<(status: GeneratorStatus) => void>();
   private lastEmit = 0;
   private emitTimer: NodeJS.Timeout | undefined;
@@ -52,8 +51,7 @@ export class GeneratorController {
   private pendingStop: Promise<FinalStatus> | undefined;
   private resolveStop: ((s: FinalStatus) => void) | undefined;
   private stopGuard: NodeJS.Timeout | undefined;
-  private readonly history = new Map<string, SnackCounts>();
-  private runKey: string | undefined;
+  private readonly heldWaiters: ((generated: number) => void)[] = [];
   private readonly flushTimeoutMs: number;
   private readonly statusIntervalMs: number;
 
@@ -84,9 +82,8 @@ export class GeneratorController {
       },
     });
     this.worker = worker;
-    this.runKey = truthKey(options.brokers, options.topic ?? SNACK_TOPIC);
     this.current = {
-      ...idleStatus(),
+      ...idleStatus(SNACK_TOPIC),
       state: 'starting',
       brokers: options.brokers,
       topic: options.topic ?? SNACK_TOPIC,
@@ -114,6 +111,36 @@ export class GeneratorController {
     if (this.worker && this.current.state === 'paused') this.post({ type: 'resume' });
   }
 
+  /** Generates nothing new for now (what is generated is still sent); resolves with how many events were generated. */
+  hold(): Promise<number> {
+    if (!this.worker || !ACTIVE.has(this.current.state)) return Promise.resolve(this.current.produced);
+    const held = new Promise<number>((resolve) => this.heldWaiters.push(resolve));
+    this.post({ type: 'hold' });
+    return held;
+  }
+
+  /**
+   * Generates up to `events` in all, as fast as the broker takes them, and resolves once the run is done (or
+   * paused, failed, or timeoutMs passed): then stop() sends nothing more.
+   */
+  finishAt(events: number, timeoutMs = 60_000): Promise<void> {
+    if (!this.worker || !['running', 'done'].includes(this.current.state)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finished = (status: GeneratorStatus) => status.state !== 'running' && status.state !== 'starting';
+      const timer = setTimeout(() => end(), timeoutMs);
+      const subscription = this.onStatus((status) => {
+        if (finished(status) && status.produced >= events) end();
+      });
+      const end = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      this.post({ type: 'finishAt', events });
+      if (finished(this.current) && this.current.produced >= events) end();
+    });
+  }
+
   /** Stops the run; resolves with the final status (truth, counts, events in doubt). */
   stop(): Promise<FinalStatus> {
     if (this.pendingStop) return this.pendingStop;
@@ -124,22 +151,6 @@ export class GeneratorController {
     this.stopGuard = setTimeout(() => this.onWorkerGone('the generator did not stop in time'), this.flushTimeoutMs + 15_000);
     this.post({ type: 'stop', flushTimeoutMs: this.flushTimeoutMs });
     return this.pendingStop;
-  }
-
-  /**
-   * The truth of a topic over every run of this controller into it (the views count the whole topic, not one run):
-   * finished runs plus the running one. Restore earlier sessions' totals with restoreTruth.
-   */
-  truthOf(brokers: string[], topic: string): SnackCounts {
-    const key = truthKey(brokers, topic);
-    const total = addSnackCounts(emptySnackCounts(), this.history.get(key) ?? emptySnackCounts());
-    if (this.runKey === key) addSnackCounts(total, this.current.truth);
-    return total;
-  }
-
-  /** Sets the recorded truth of a topic from finished runs (e.g. persisted by the extension); the running run adds to it. */
-  restoreTruth(brokers: string[], topic: string, counts: SnackCounts): void {
-    this.history.set(truthKey(brokers, topic), addSnackCounts(emptySnackCounts(), counts));
   }
 
   /** The latest status (idle before the first run). */
@@ -195,6 +206,9 @@ export class GeneratorController {
         this.finishStop(message.status);
         void this.terminate();
         return;
+      case 'held':
+        this.heldWaiters.shift()?.(message.generated);
+        return;
       case 'log':
         try {
           this.options.logger?.(message.entry);
@@ -228,10 +242,6 @@ export class GeneratorController {
 
   private finishStop(status: FinalStatus): void {
     clearTimeout(this.stopGuard);
-    if (this.runKey) {
-      this.history.set(this.runKey, addSnackCounts(this.history.get(this.runKey) ?? emptySnackCounts(), status.truth));
-      this.runKey = undefined;
-    }
     const resolve = this.resolveStop;
     this.resolveStop = undefined;
     this.pendingStop = undefined;
@@ -275,29 +285,6 @@ function validateStart(options: GeneratorStartOptions): string | undefined {
   }
   if (typeof options.seed !== 'number' || !Number.isFinite(options.seed)) return `the seed must be a number, not ${options.seed}.`;
   return undefined;
-}
-
-function truthKey(brokers: string[], topic: string): string {
-  return `${clusterKey(brokers)}/${topic}`;
-}
-
-function idleStatus(): GeneratorStatus {
-  return {
-    state: 'idle',
-    brokers: [],
-    topic: SNACK_TOPIC,
-    partitions: 0,
-    seed: 0,
-    runId: '',
-    targetRate: 0,
-    measuredRate: 0,
-    produced: 0,
-    acked: 0,
-    inFlight: 0,
-    inDoubt: 0,
-    truth: emptySnackCounts(),
-    updatedAt: Date.now(),
-  };
 }
 
 function finalOf(status: GeneratorStatus): FinalStatus {

@@ -1,8 +1,8 @@
 // What the generator's host side (generatorController.ts) and its worker (worker.ts) say to each other, and the
 // status the extension shows. Plain data only (structured clone); no kafkajs, no vscode.
-import type { SerializedKafkaError } from '../clients/kafka/errors';
-import type { KafkaLogEntry } from '../clients/kafka/types';
-import type { SnackCounts } from '../core/generator';
+import type { SerializedKafkaError } from '../../clients/kafka/errors';
+import type { KafkaLogEntry } from '../../clients/kafka/types';
+import { emptySnackCounts, type SnackCounts } from '../../core/eventSource';
 
 export type GeneratorCompression = 'none' | 'gzip';
 
@@ -81,6 +81,11 @@ export interface GeneratorStatus {
   inDoubt: number;
   /** The source truth: per-snack counts of acknowledged events, each counted once. */
   truth: SnackCounts;
+  /**
+   * Where those events are: per partition, the offset ranges [from, to) of this run's acknowledged batches (merged
+   * where contiguous). What lies between them was written by someone else (the truth service reads it).
+   */
+  ranges: Record<number, [number, number][]>;
   lastError?: SerializedKafkaError;
   /** ms since the epoch. */
   startedAt?: number;
@@ -97,6 +102,10 @@ export type HostToWorker =
   | { type: 'start'; options: GeneratorStartOptions; logLevel?: KafkaLogEntry['level'] }
   | { type: 'setRate'; eventsPerSecond: number }
   | { type: 'resume' }
+  /** Generate nothing new for now; answer with how many events were generated. */
+  | { type: 'hold' }
+  /** Generate up to `events` in all (as fast as the broker takes them), then reach 'done'. */
+  | { type: 'finishAt'; events: number }
   | { type: 'stop'; flushTimeoutMs: number };
 
 export type WorkerToHost =
@@ -104,6 +113,28 @@ export type WorkerToHost =
   | { type: 'started'; status: GeneratorStatus }
   | { type: 'startFailed'; error: SerializedKafkaError; status: GeneratorStatus }
   | { type: 'stopped'; status: FinalStatus }
+  | { type: 'held'; generated: number }
   | { type: 'log'; entry: KafkaLogEntry };
 
 export const DEFAULT_STATUS_INTERVAL_MS = 250;
+
+/** The status before a run (or of one that could not start): nothing produced. */
+export function idleStatus(topic: string): GeneratorStatus {
+  return {
+    state: 'idle',
+    brokers: [],
+    topic,
+    partitions: 0,
+    seed: 0,
+    runId: '',
+    targetRate: 0,
+    measuredRate: 0,
+    produced: 0,
+    acked: 0,
+    inFlight: 0,
+    inDoubt: 0,
+    truth: emptySnackCounts(),
+    ranges: {},
+    updatedAt: Date.now(),
+  };
+}

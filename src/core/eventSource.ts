@@ -1,5 +1,5 @@
 // The lab's event generator, pure (no I/O): purchases → items → events, reproducible from (seed, purchase index)
-// and an injected clock. The Kafka side lives in src/generator/worker.ts.
+// and an injected clock. The Kafka side lives in src/workers/generator/worker.ts.
 //
 // Randomness: every purchase gets its own mulberry32 stream (Tommy Ettinger's 32-bit generator, public domain,
 // period 2^32, passes gjrand/PractRand for the few draws used here) seeded with the murmur3 fmix32 finalizer of

@@ -1,0 +1,228 @@
+// The lab's journey through Archlab's own commands in real VS Code, on the test bed's Docker engine with the lab's
+// bundled compose files unchanged (stand-in images for the official ones, test/stacks: no registry is reachable
+// here; Grafana has no stand-in, so archlab.stacks.grafana is off). What is checked is what the user sees: the
+// Pipelines view's states and the comparison panel's numbers (read through the extension's test API).
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { Comparison, Pipeline } from '../../src/core/comparison';
+import type { JobState } from '../../src/core/jobState';
+import { STACKS, type StackName } from '../../src/core/stacks';
+import type { ArchlabApi } from '../../src/extension';
+import type { JobSnapshot } from '../../src/services/jobs';
+import type { PipelinesNode } from '../../src/views/pipelines/pipelinesTree';
+import { recordMemoryPeaks } from '../stacks/memoryPeaks';
+import { dockerBed, ensureStandinImages, seedIvyVolume } from '../stacks/standins';
+
+const exec = promisify(execFile);
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  describe?: () => Promise<string> | string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await Promise.resolve(probe()).catch(() => undefined);
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${describe ? `: ${await describe()}` : ''}`);
+    await sleep(500);
+  }
+}
+
+const sum = (counts: Record<string, number | null>) => Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0);
+
+describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real Docker engine, stand-in images)', function () {
+  this.timeout(60 * 60_000);
+  let api: ArchlabApi;
+  const config = () => vscode.workspace.getConfiguration('archlab');
+  const bed = dockerBed();
+  const docker = (args: string[]) => exec(bed.cli, args, { env: bed.env, maxBuffer: 16 * 1024 * 1024 });
+
+  const jobs = (stack: StackName) => api.jobs().snapshot(stack);
+  const stateOf = async (stack: StackName, id: string) => (await jobs(stack)).find((j) => j.job.id === id);
+  const describeJobs = async (stack: StackName) => (await jobs(stack)).map((j) => `${j.job.id} ${j.state}${j.reason ? ` (${j.reason})` : ''}`).join('; ');
+  const shownJobs = async (stack: StackName): Promise<JobSnapshot[]> => {
+    const roots = await api.pipelinesTree().getChildren();
+    const root = roots.find((n) => n.kind === 'stack' && n.stack === stack);
+    assert.ok(root, `the Pipelines view lists ${stack}`);
+    return (await api.pipelinesTree().getChildren(root)).flatMap((n: PipelinesNode) => (n.kind === 'job' ? [n.snapshot] : []));
+  };
+  const waitState = (stack: StackName, id: string, states: JobState[], timeoutMs: number) =>
+    until(
+      `${stack} ${id} ${states.join('/')}`,
+      async () => ((await stateOf(stack, id))?.state && states.includes((await stateOf(stack, id))!.state) ? true : undefined),
+      timeoutMs,
+      () => describeJobs(stack),
+    );
+
+  /** The comparison as the panel shows it, once `ok` holds. */
+  async function comparisonWhere(what: string, ok: (c: Comparison) => boolean, timeoutMs = 300_000): Promise<Comparison> {
+    await vscode.commands.executeCommand('archlab.openComparison');
+    return until(
+      what,
+      () => {
+        const c = api.comparison();
+        return c && ok(c) ? c : undefined;
+      },
+      timeoutMs,
+      () => JSON.stringify(api.comparison()?.totals ?? null).slice(0, 1500),
+    );
+  }
+
+  const exactFor = (c: Comparison, pipelines: Pipeline[]) =>
+    c.truthTotal !== null && c.truthTotal > 0 && c.rows.every((r) => pipelines.every((p) => r.cells[p].count === r.truth));
+
+  async function generate(events: number, eventsPerSecond = 0): Promise<void> {
+    await vscode.commands.executeCommand('archlab.startGenerator', { eventsPerSecond, maxEvents: events });
+    await until(
+      'the generator to send every event',
+      () =>
+        api
+          .generator()
+          .statuses()
+          .every((s) => s.status.state === 'done') || undefined,
+      300_000,
+    );
+    await vscode.commands.executeCommand('archlab.stopGenerator');
+  }
+
+  /** Every running container of the stack stayed under its memory limit; the peaks go to test-results. */
+  async function assertUnderMemoryLimits(stack: StackName) {
+    const peaks = await recordMemoryPeaks(bed, STACKS[stack].composeProject, path.join(repoRoot, 'test-results'));
+    assert.ok(peaks.length >= 5, `peaks of the ${stack} containers: ${peaks.length}`);
+    for (const p of peaks) assert.ok(p.peakMiB < p.limitMiB, `${p.container}: peak ${p.peakMiB} MiB under its ${p.limitMiB} MiB limit`);
+    const ids = (await docker(['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${STACKS[stack].composeProject}`])).stdout
+      .split('\n')
+      .filter(Boolean);
+    const oom = (await docker(['inspect', '--format', '{{.Name}} {{.State.OOMKilled}}', ...ids])).stdout.split('\n').filter((l) => l.endsWith(' true'));
+    assert.deepEqual(oom, [], 'no container was killed for memory');
+  }
+
+  before(async function () {
+    this.timeout(30 * 60_000);
+    api = await vscode.extensions.getExtension<ArchlabApi>('archlab.archlab')!.activate();
+    await ensureStandinImages(bed, path.join(repoRoot, '.testbed', 'stacks'));
+    for (const stack of ['lambda', 'kappa'] as StackName[]) await seedIvyVolume(bed, stack);
+    await config().update('stacks.grafana', false, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async function () {
+    this.timeout(10 * 60_000);
+    if (api.generator().running) await vscode.commands.executeCommand('archlab.stopGenerator');
+    await vscode.commands.executeCommand('archlab.stopLambda');
+    await vscode.commands.executeCommand('archlab.stopKappa');
+    await config().update('stacks.grafana', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('Start Lambda brings up the services and the jobs: the Pipelines view shows every lambda job running', async () => {
+    await vscode.commands.executeCommand('archlab.startLambda');
+    await until(
+      'every lambda job running',
+      async () => ((await jobs('lambda')).filter((j) => j.job.profile === 'jobs').every((j) => j.state === 'running') ? true : undefined),
+      15 * 60_000,
+      () => describeJobs('lambda'),
+    );
+    await vscode.commands.executeCommand('archlab.pipelines.focus');
+    const shown = await shownJobs('lambda');
+    assert.deepEqual(shown.map((j) => j.job.id).sort(), ['batch_layer', 'hdfs_ingest', 'speed_layer', 'validation']);
+    for (const job of shown) assert.equal(job.state, 'running', `${job.job.title}: ${job.reason ?? ''}`);
+    const batch = shown.find((j) => j.job.id === 'batch_layer')!;
+    assert.match(
+      batch.sparkUiUrl ?? '',
+      /^http:\/\/127\.0\.0\.1:18088\/proxy\/application_/,
+      'the batch layer runs on YARN, its UI through the ResourceManager',
+    );
+  });
+
+  it('20,000 events, Run Batch Cycle Now: the comparison shows truth = validation = batch + speed since the cut-off = serving, per snack', async () => {
+    await generate(20_000);
+    const cycle = await vscode.commands.executeCommand<{ version?: number; published: boolean }>('archlab.runBatchCycle');
+    assert.ok(cycle.published && cycle.version !== undefined, `a new batch version was published: ${JSON.stringify(cycle)}`);
+    const c = await comparisonWhere(
+      'lambda exact after the batch cycle',
+      (x) => exactFor(x, ['validation', 'lambdaServing']) && x.totals.lambdaBatch.version === cycle.version,
+    );
+    assert.ok(c.truthTotal! >= 20_000);
+    for (const row of c.rows) {
+      assert.equal(
+        (row.cells.lambdaBatch.count ?? 0) + (row.cells.lambdaSpeed.count ?? 0),
+        row.cells.lambdaServing.count,
+        `${row.snack}: batch + speed = serving`,
+      );
+    }
+    assert.ok(sum(Object.fromEntries(c.rows.map((r) => [r.snack, r.cells.lambdaBatch.count]))) > 0, 'the batch view holds events');
+  });
+
+  it('a job killed from outside (docker kill) shows as failed within 15 s; Restart brings it back and the counts are exact again', async () => {
+    const speed = (await stateOf('lambda', 'speed_layer'))!;
+    await api.jobs().kill('lambda', speed.job);
+    const killedAt = Date.now();
+    await waitState('lambda', 'speed_layer', ['failed'], 15_000);
+    const failed = (await stateOf('lambda', 'speed_layer'))!;
+    assert.match(failed.reason ?? '', /SIGKILL|137/, failed.reason);
+    console.log(`      speed layer shown failed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after docker kill`);
+    const node = (await shownJobs('lambda')).find((j) => j.job.id === 'speed_layer')!;
+    await vscode.commands.executeCommand('archlab.job.restart', { kind: 'job', snapshot: node });
+    await waitState('lambda', 'speed_layer', ['running'], 10 * 60_000);
+    await generate(2_000);
+    await comparisonWhere('lambda exact again after the restart', (x) => exactFor(x, ['validation', 'lambdaServing']));
+  });
+
+  it('a driver that stops making progress in a still-running container (SIGSTOP) shows as stalled, and recovers', async () => {
+    const validation = (await stateOf('lambda', 'validation'))!;
+    const { stdout } = await docker(['exec', validation.container!.id, 'pgrep', '-f', '^python3 /opt/archlab/jobs/validation.py']);
+    const pid = stdout.trim().split('\n')[0];
+    await docker(['exec', validation.container!.id, 'kill', '-STOP', pid]);
+    try {
+      await waitState('lambda', 'validation', ['stalled'], 90_000);
+      assert.match((await stateOf('lambda', 'validation'))!.reason ?? '', /no progress report/);
+    } finally {
+      await docker(['exec', validation.container!.id, 'kill', '-CONT', pid]);
+    }
+    await waitState('lambda', 'validation', ['running'], 60_000);
+  });
+
+  it('lambda: every container stayed under its memory limit through the journey (peaks in test-results/memory-peaks.json)', async () => {
+    await assertUnderMemoryLimits('lambda');
+  });
+
+  it('Start Kappa runs the kappa stream in Docker; Replay Kappa counts a new version from offset 0 that equals the truth and the old version', async () => {
+    await vscode.commands.executeCommand('archlab.stopLambda');
+    await vscode.commands.executeCommand('archlab.startKappa');
+    await until(
+      'the kappa jobs running',
+      async () => ((await jobs('kappa')).filter((j) => j.job.profile === 'jobs').every((j) => j.state === 'running') ? true : undefined),
+      15 * 60_000,
+      () => describeJobs('kappa'),
+    );
+    const stream = (await shownJobs('kappa')).find((j) => j.job.id === 'kappa_stream')!;
+    assert.equal(stream.state, 'running');
+    assert.match(stream.container?.name ?? '', /^archlab-kappa-kappa-stream-/, 'in the Docker engine');
+    await generate(100_000);
+    const before = await comparisonWhere('kappa exact before the replay', (x) => exactFor(x, ['validation', 'kappa']));
+    const started = Date.now();
+    const replay = await vscode.commands.executeCommand<{ from: number; to: number }>('archlab.replayKappa');
+    console.log(`      replay of ${before.truthTotal} events: version ${replay.from} -> ${replay.to} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    assert.equal(replay.to, replay.from + 1);
+    const after = await comparisonWhere(
+      'the comparison shows the replayed version, exact',
+      (x) => x.totals.kappa.version === replay.to && exactFor(x, ['validation', 'kappa']),
+    );
+    for (const row of after.rows)
+      assert.equal(row.cells.kappa.count, before.rows.find((r) => r.snack === row.snack)!.cells.kappa.count, `${row.snack}: new version = old version`);
+    await waitState('kappa', 'kappa_replay', ['stopped'], 120_000);
+    assert.match((await stateOf('kappa', 'kappa_replay'))!.reason ?? '', /switched/);
+    const live = (await stateOf('kappa', 'kappa_stream'))!;
+    assert.equal(live.report?.version, replay.to, 'the live stream carries on with the new version');
+  });
+
+  it('kappa: every container stayed under its memory limit through the replay (peaks in test-results/memory-peaks.json)', async () => {
+    await assertUnderMemoryLimits('kappa');
+  });
+});
