@@ -118,6 +118,44 @@ describe('stand-in images behave like the official ones where the compose files 
     assert.match(answered.stdout, /"state":"STARTED"/);
   });
 
+  it("yarn: the NodeManager reports itself unhealthy when its disk is fuller than the threshold, healthy at the lab's", async () => {
+    // The ResourceManager of the test above (bind-host 0.0.0.0) takes the NodeManagers' registrations.
+    const labEnv = Object.entries(loadCompose('lambda').services.nodemanager.environment ?? {}).map(([key, value]) => [key, withDefaults(String(value))]);
+    const threshold = 'YARN-SITE.XML_yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage';
+    const used = await outcome(['run', '--rm', '--tmpfs', '/data', IMAGES.hadoop, 'df', '--output=pcent', '/tmp']);
+    const usedPercent = Number(/(\d+)%/.exec(used.stdout)?.[1] ?? NaN);
+    assert.ok(usedPercent >= 1, `this Docker disk is ${usedPercent} % used: a threshold below that marks the node unhealthy (df: ${used.stdout})`);
+    const nm = (name: string, percent: string) =>
+      detached(name, [
+        '--tmpfs',
+        '/data',
+        '--memory',
+        '512m',
+        ...labEnv.flatMap(([key, value]) => ['--env', `${key}=${key === threshold ? percent : value}`]),
+        '--env',
+        'YARN-SITE.XML_yarn.resourcemanager.hostname=archlab-fidelity-rm-bound',
+        IMAGES.hadoop,
+        'yarn',
+        'nodemanager',
+      ]);
+    const full = 'archlab-fidelity-nm-full';
+    const lab = 'archlab-fidelity-nm-lab';
+    await nm(full, String(Math.max(0.5, usedPercent - 1)));
+    await nm(lab, String(labEnv.find(([key]) => key === threshold)?.[1]));
+    const health = async (name: string) => {
+      const r = await inside(name, 'curl -fsS --max-time 5 http://localhost:8042/ws/v1/node/info');
+      if (r.code !== 0) return undefined;
+      const info = JSON.parse(r.stdout) as { nodeInfo: { nodeHealthy: boolean; healthReport: string } };
+      // The disk checker's first verdict arrives a moment after the web UI.
+      return info.nodeInfo.nodeHealthy && name === full ? undefined : info.nodeInfo;
+    };
+    const unhealthy = await waitFor('the NodeManager on a disk over its threshold to say so', () => health(full));
+    assert.equal(unhealthy.nodeHealthy, false);
+    assert.match(unhealthy.healthReport, /local-dirs|log-dirs/i);
+    const healthy = await waitFor("the NodeManager with the lab's threshold", () => health(lab));
+    assert.equal(healthy.nodeHealthy, true, healthy.healthReport);
+  });
+
   it('cassandra: the JVM pre-touches its whole heap (-XX:+AlwaysPreTouch): the container holds MAX_HEAP_SIZE from the start', async () => {
     const name = 'archlab-fidelity-cassandra';
     await detached(name, ['--memory', '1152m', '--env', 'MAX_HEAP_SIZE=512M', '--env', 'HEAP_NEWSIZE=128M', IMAGES.cassandra]);
