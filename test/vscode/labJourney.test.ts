@@ -13,7 +13,7 @@ import { STACKS, type StackName } from '../../src/core/stacks';
 import type { ArchlabApi } from '../../src/extension';
 import type { JobSnapshot } from '../../src/services/jobs';
 import type { PipelinesNode } from '../../src/views/pipelines/pipelinesTree';
-import { recordMemoryPeaks } from '../stacks/memoryPeaks';
+import { MemorySampler, recordMemoryPeaks } from '../stacks/memoryPeaks';
 import { dockerBed, ensureStandinImages, seedIvyVolume } from '../stacks/standins';
 
 const exec = promisify(execFile);
@@ -42,6 +42,7 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
   let api: ArchlabApi;
   const config = () => vscode.workspace.getConfiguration('archlab');
   const bed = dockerBed();
+  const sampler = new MemorySampler(bed, [STACKS.lambda.composeProject, STACKS.kappa.composeProject]);
   const docker = (args: string[]) => exec(bed.cli, args, { env: bed.env, maxBuffer: 16 * 1024 * 1024 });
 
   const jobs = (stack: StackName) => api.jobs().snapshot(stack);
@@ -94,7 +95,7 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
 
   /** Every running container of the stack stayed under its memory limit; the peaks go to test-results. */
   async function assertUnderMemoryLimits(stack: StackName) {
-    const peaks = await recordMemoryPeaks(bed, STACKS[stack].composeProject, path.join(repoRoot, 'test-results'));
+    const peaks = await recordMemoryPeaks(sampler, STACKS[stack].composeProject, path.join(repoRoot, 'test-results'));
     assert.ok(peaks.length >= 5, `peaks of the ${stack} containers: ${peaks.length}`);
     for (const p of peaks) assert.ok(p.peakMiB < p.limitMiB, `${p.container}: peak ${p.peakMiB} MiB under its ${p.limitMiB} MiB limit`);
     const ids = (await docker(['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${STACKS[stack].composeProject}`])).stdout
@@ -110,10 +111,12 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
     await ensureStandinImages(bed, path.join(repoRoot, '.testbed', 'stacks'));
     for (const stack of ['lambda', 'kappa'] as StackName[]) await seedIvyVolume(bed, stack);
     await config().update('stacks.grafana', false, vscode.ConfigurationTarget.Global);
+    sampler.start();
   });
 
   after(async function () {
     this.timeout(10 * 60_000);
+    await sampler.stop();
     if (api.generator().running) await vscode.commands.executeCommand('archlab.stopGenerator');
     await vscode.commands.executeCommand('archlab.stopLambda');
     await vscode.commands.executeCommand('archlab.stopKappa');
@@ -143,7 +146,8 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
   it('20,000 events, Run Batch Cycle Now: the comparison shows truth = validation = batch + speed since the cut-off = serving, per snack', async () => {
     await generate(20_000);
     const cycle = await vscode.commands.executeCommand<{ version?: number; published: boolean }>('archlab.runBatchCycle');
-    assert.ok(cycle.published && cycle.version !== undefined, `a new batch version was published: ${JSON.stringify(cycle)}`);
+    // A scheduled cycle may have covered the events already: then this one finds nothing new and its version stays.
+    assert.ok(cycle.version !== undefined, `a batch version is served: ${JSON.stringify(cycle)}`);
     const c = await comparisonWhere(
       'lambda exact after the batch cycle',
       (x) => exactFor(x, ['validation', 'lambdaServing']) && x.totals.lambdaBatch.version === cycle.version,
