@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from '../support/scriptHelpers';
-import { dockerBed, ensureStandinImages, seedIvyVolume } from '../stacks/standins';
+import { STACKS } from '../../src/core/stacks';
+import { docker, dockerBed, ensureStandinImages, seedIvyVolume } from '../stacks/standins';
 import { openArchlabSidebar, openWorkbench } from './session';
 import { comparisonFrame, notification, reloadWindow, runOfferedCommand, screenshot } from './workbench';
 
@@ -68,6 +69,14 @@ describe('Archlab UI: Run the Lab… (both stacks on the real Docker engine, sta
       throw new Error("DOCKER_HOST/DOCKER_CONFIG are not set: run through `npm run test:ui`, which starts the test bed's Docker engine");
     const bed = dockerBed();
     await ensureStandinImages(bed, path.join(repoRoot, '.testbed', 'stacks'));
+    // A first run, as a new user has it: no containers or data of either stack left by earlier suites.
+    for (const stack of ['lambda', 'kappa'] as const) {
+      const label = `label=com.docker.compose.project=${STACKS[stack].composeProject}`;
+      const ids = (await docker(bed, ['ps', '--all', '--quiet', '--filter', label])).stdout.split('\n').filter(Boolean);
+      if (ids.length) await docker(bed, ['rm', '--force', '--volumes', ...ids]);
+      const volumes = (await docker(bed, ['volume', 'ls', '--quiet', '--filter', label])).stdout.split('\n').filter(Boolean);
+      if (volumes.length) await docker(bed, ['volume', 'rm', ...volumes]);
+    }
     await seedIvyVolume(bed, 'lambda');
     await seedIvyVolume(bed, 'kappa');
     const session = await openWorkbench({ env: { DOCKER_HOST, DOCKER_CONFIG }, settings: { 'archlab.stacks.grafana': false } });
