@@ -62,6 +62,15 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
       () => describeJobs(stack),
     );
 
+  /** Waits until every pipeline job of the stack (the jobs profile) runs. */
+  const everyJobRunning = (stack: StackName) =>
+    until(
+      `every ${stack} job running`,
+      async () => ((await jobs(stack)).filter((j) => j.job.profile === 'jobs').every((j) => j.state === 'running') ? true : undefined),
+      15 * 60_000,
+      () => describeJobs(stack),
+    );
+
   /** The comparison as the panel shows it, once `ok` holds. */
   async function comparisonWhere(what: string, ok: (c: Comparison) => boolean, timeoutMs = 300_000): Promise<Comparison> {
     await vscode.commands.executeCommand('archlab.openComparison');
@@ -125,12 +134,7 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
 
   it('Start Lambda brings up the services and the jobs: the Pipelines view shows every lambda job running', async () => {
     await vscode.commands.executeCommand('archlab.startLambda');
-    await until(
-      'every lambda job running',
-      async () => ((await jobs('lambda')).filter((j) => j.job.profile === 'jobs').every((j) => j.state === 'running') ? true : undefined),
-      15 * 60_000,
-      () => describeJobs('lambda'),
-    );
+    await everyJobRunning('lambda');
     await vscode.commands.executeCommand('archlab.pipelines.focus');
     const shown = await shownJobs('lambda');
     assert.deepEqual(shown.map((j) => j.job.id).sort(), ['batch_layer', 'hdfs_ingest', 'speed_layer', 'validation']);
@@ -199,12 +203,7 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
   it('Start Kappa runs the kappa stream in Docker; Replay Kappa counts a new version from offset 0 that equals the truth and the old version', async () => {
     await vscode.commands.executeCommand('archlab.stopLambda');
     await vscode.commands.executeCommand('archlab.startKappa');
-    await until(
-      'the kappa jobs running',
-      async () => ((await jobs('kappa')).filter((j) => j.job.profile === 'jobs').every((j) => j.state === 'running') ? true : undefined),
-      15 * 60_000,
-      () => describeJobs('kappa'),
-    );
+    await everyJobRunning('kappa');
     const stream = (await shownJobs('kappa')).find((j) => j.job.id === 'kappa_stream')!;
     assert.equal(stream.state, 'running');
     assert.match(stream.container?.name ?? '', /^archlab-kappa-kappa-stream-/, 'in the Docker engine');

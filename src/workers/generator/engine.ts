@@ -327,6 +327,8 @@ export class GeneratorEngine {
       const left = this.maxEvents - this.generated;
       if (left <= 0) {
         await Promise.all(this.lanes.map((lane) => this.laneIdle(lane)));
+        // finishAt() may have raised the limit while the last batches were acknowledged: generate on.
+        if (this.maxEvents > this.generated) continue;
         if (this.state === 'running' && this.inDoubt === 0 && this.lanes.every((l) => !l.retained)) this.setState('done');
         return;
       }
