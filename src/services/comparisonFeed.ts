@@ -25,6 +25,7 @@ export class LabComparisonFeed implements ComparisonFeed {
     private readonly kafka: KafkaConnections,
     private readonly containers: ContainersModel,
     private readonly truth: TruthService,
+    private readonly keyspace?: string,
   ) {}
 
   /** The Kafka cluster whose truth a Cassandra cluster's views are compared with. */
@@ -40,8 +41,8 @@ export class LabComparisonFeed implements ComparisonFeed {
     const truths: { stack?: StackName; truth: TruthSnapshot }[] = [];
     for (const cluster of await this.cassandra.clusters()) {
       const [readings, truth] = await Promise.all([
-        new LabViewsReader(this.cassandra.client(cluster)).readAll(),
-        this.kafkaFor(cluster).then((kafka) => (kafka ? this.truth.truthOf(kafka) : undefined)),
+        new LabViewsReader(this.cassandra.client(cluster), this.keyspace).readAll(),
+        this.kafkaFor(cluster).then((kafka) => (kafka ? this.truth.truthOf(kafka, { settle: true }) : undefined)),
       ]);
       if (truth) truths.push({ stack: cluster.stack, truth });
       // A stack's Cassandra holds its own architecture's views; a configured cluster may hold both.

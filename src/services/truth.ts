@@ -34,6 +34,8 @@ export interface TruthServiceOptions {
   cassandra: CassandraConnections;
   log: Logger;
   topic?: string;
+  /** The keyspace of the truth table (the lab's by default). */
+  keyspace?: string;
   /** Least time between two stores while the generator runs. */
   persistEveryMs?: number;
 }
@@ -56,6 +58,8 @@ interface TopicTruth {
   run?: Run;
   lastPersist: number;
   busy: Promise<unknown>;
+  /** A tail read in flight: callers that ask meanwhile share it rather than queue another. */
+  settling?: Promise<void>;
 }
 
 const add = (into: Record<string, number>, from: Record<string, number>) => {
@@ -80,9 +84,19 @@ export class TruthService {
   }
 
   /** The truth of a Kafka cluster's topic: restored (and the topic's tail read) on first use. */
+  /** With `settle`, messages that reached the topic since (Produce Message, another client) are read and judged
+   *  first while no generator run is open; a run's own gaps are read when it stores. A failed read keeps the last
+   *  truth (logged), so a broker that is briefly away never breaks the comparison. */
   async truthOf(cluster: ClusterRef, options: { settle?: boolean } = {}): Promise<TruthSnapshot> {
     const state = await this.load(cluster);
-    if (options.settle && !state.run) await this.serialized(state, () => this.settleTail(state));
+    if (options.settle && !state.run) {
+      state.settling ??= this.serialized(state, () => (state.run ? Promise.resolve() : this.settleTail(state)))
+        .catch((error: unknown) => this.options.log.warn(`truth of ${cluster.label}: the topic's latest messages are not read yet (${String(error)})`))
+        .finally(() => {
+          state.settling = undefined;
+        });
+      await state.settling;
+    }
     return this.snapshot(state);
   }
 
@@ -140,9 +154,10 @@ export class TruthService {
 
   /** Where a cluster's truth is kept: its stack's Cassandra, or the configured one (none: kept in memory only). */
   private async readerFor(cluster: ClusterRef): Promise<LabViewsReader | undefined> {
-    if (cluster.stack) return new LabViewsReader(this.options.cassandra.client(this.options.cassandra.ofStack(cluster.stack)));
-    const [first] = await this.options.cassandra.clusters();
-    return first ? new LabViewsReader(this.options.cassandra.client(first)) : undefined;
+    const { cassandra, keyspace } = this.options;
+    if (cluster.stack) return new LabViewsReader(cassandra.client(cassandra.ofStack(cluster.stack)), keyspace);
+    const [first] = await cassandra.clusters();
+    return first ? new LabViewsReader(cassandra.client(first), keyspace) : undefined;
   }
 
   private load(cluster: ClusterRef): Promise<TopicTruth> {
