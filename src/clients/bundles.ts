@@ -1,5 +1,6 @@
 // Heavy client libraries (dockerode, kafkajs, cassandra-driver) are bundled apart from the activation bundle
 // (dist/<name>.js, see scripts/build.mjs) and required here on first use, so activation stays small.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 type DockerBundle = typeof import('./docker/index');
@@ -7,8 +8,12 @@ type DockerBundle = typeof import('./docker/index');
 const loaded = new Map<string, unknown>();
 
 function load<T>(name: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle file next to this one, resolved at run time
-  if (!loaded.has(name)) loaded.set(name, require(path.join(__dirname, `${name}.js`)));
+  if (!loaded.has(name)) {
+    // dist/<name>.js when bundled; <name>/index.js when run from the TypeScript output (the integration tests).
+    const bundle = path.join(__dirname, `${name}.js`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle file next to this one, resolved at run time
+    loaded.set(name, require(fs.existsSync(bundle) ? bundle : path.join(__dirname, name, 'index.js')));
+  }
   return loaded.get(name) as T;
 }
 
