@@ -7,6 +7,7 @@ import tseslint from 'typescript-eslint';
 //   src/workers   worker entry points (the generator): no VS Code, no library, no UI
 //   src/views, src/panels   thin VS Code layers: no library; views never import commands or panels, panels never commands or views
 //   src/commands  may use views and panels, never a library
+//   src/cli       the `archlab` command line: services and core, no VS Code, no library, no UI
 //   media         the webview's page: only src/core and the panel protocol
 const LIBRARIES = ['kafkajs', 'cassandra-driver', 'dockerode'];
 const libraries = (message) => LIBRARIES.map((name) => ({ name, message }));
@@ -40,14 +41,15 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  layer(['src/core/**/*.ts'], { above: ['clients', 'services', 'workers', 'views', 'commands', 'panels', 'extension'] }),
-  layer(['src/clients/**/*.ts'], { libs: true, above: ['services', 'workers', 'views', 'commands', 'panels', 'extension'] }),
-  layer(['src/services/**/*.ts'], { above: ['workers', 'views', 'commands', 'panels', 'extension'] }),
-  layer(['src/workers/**/*.ts'], { above: ['views', 'commands', 'panels', 'extension'] }),
-  layer(['src/views/**/*.ts'], { vscode: true, above: ['commands', 'panels', 'extension'] }),
-  layer(['src/panels/**/*.ts'], { vscode: true, above: ['commands', 'views', 'extension'] }),
-  layer(['src/commands/**/*.ts'], { vscode: true, above: ['extension'] }),
-  layer(['media/**/*.ts'], { above: ['clients', 'services', 'workers', 'views', 'commands', 'extension'] }),
+  layer(['src/core/**/*.ts'], { above: ['clients', 'services', 'workers', 'views', 'commands', 'panels', 'extension', 'cli'] }),
+  layer(['src/clients/**/*.ts'], { libs: true, above: ['services', 'workers', 'views', 'commands', 'panels', 'extension', 'cli'] }),
+  layer(['src/services/**/*.ts'], { above: ['workers', 'views', 'commands', 'panels', 'extension', 'cli'] }),
+  layer(['src/workers/**/*.ts'], { above: ['views', 'commands', 'panels', 'extension', 'cli'] }),
+  layer(['src/views/**/*.ts'], { vscode: true, above: ['commands', 'panels', 'extension', 'cli'] }),
+  layer(['src/panels/**/*.ts'], { vscode: true, above: ['commands', 'views', 'extension', 'cli'] }),
+  layer(['src/commands/**/*.ts'], { vscode: true, above: ['extension', 'cli'] }),
+  layer(['src/cli/**/*.ts'], { above: ['workers', 'views', 'commands', 'panels', 'extension'] }),
+  layer(['media/**/*.ts'], { above: ['clients', 'services', 'workers', 'views', 'commands', 'extension', 'cli'] }),
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: {

@@ -21,6 +21,7 @@ const host = {
     kafka: 'src/clients/kafka/index.ts',
     cassandra: 'src/clients/cassandra/index.ts',
     generatorWorker: 'src/workers/generator/worker.ts',
+    cli: 'src/cli/main.ts',
   },
   outdir: 'dist',
   platform: 'node',

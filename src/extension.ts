@@ -1,18 +1,16 @@
 // Composition root: build the services, register views, panels and commands. Nothing else lives here.
 import * as vscode from 'vscode';
-import { DockerAccess } from './clients/docker/dockerAccess';
 import { registerCommands } from './commands/registerCommands';
 import { readSettings, warnAboutSettings } from './commands/settingsProblems';
 import type { Comparison, ComparisonFeed } from './core/comparison';
 import type { ArchlabSettings, SettingProblem } from './core/settings';
 import { registerComparisonPanel } from './panels/comparisonPanel';
-import { LabComparisonFeed } from './services/comparisonFeed';
-import { CassandraConnections, KafkaConnections } from './services/connections';
-import { ContainersModel, type ContainersState } from './services/containers';
-import { GeneratorService } from './services/generator/generatorService';
-import { JobsService } from './services/jobs';
-import { isLabProject, serviceUiUrl, StackService } from './services/stacks';
-import { TruthService } from './services/truth';
+import type { ContainersState } from './services/containers';
+import type { GeneratorService } from './services/generator/generatorService';
+import type { JobsService } from './services/jobs';
+import { createLabServices } from './services/labServices';
+import { serviceUiUrl } from './services/stacks';
+import type { TruthService } from './services/truth';
 import { registerViews } from './views/registerViews';
 import type { CassandraTreeProvider } from './views/cassandra/cassandraTree';
 import type { PipelinesTreeProvider } from './views/pipelines/pipelinesTree';
@@ -41,32 +39,17 @@ export function activate(context: vscode.ExtensionContext): ArchlabApi {
   const log = vscode.window.createOutputChannel('Archlab', { log: true });
   context.subscriptions.push(log);
   const settings = () => readSettings().settings;
-  const docker = new DockerAccess(() => settings().dockerHost);
-  const containers = new ContainersModel(() => docker.client(), { isLabProject, log: (m) => log.warn(m) });
-  const kafka = new KafkaConnections(
-    () => settings().kafkaBootstrapServers,
-    containers,
-    (m) => log.debug(m),
-  );
-  const cassandra = new CassandraConnections(
-    () => ({ contactPoints: settings().cassandraContactPoints, localDataCenter: settings().cassandraLocalDataCenter }),
-    containers,
-  );
-  const stacks = new StackService({
-    docker,
-    containers,
+  const services = createLabServices({
     settings,
     secrets: context.secrets,
-    extensionRoot: context.extensionPath,
+    root: context.extensionPath,
+    workerPath: context.asAbsolutePath('dist/generatorWorker.js'),
     workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     log,
   });
-  const truth = new TruthService({ kafka, cassandra, log });
-  const generator = new GeneratorService({ workerPath: context.asAbsolutePath('dist/generatorWorker.js'), clusters: () => kafka.clusters(), truth, log });
-  const jobs = new JobsService({ stacks, docker, kafka, cassandra, log });
-  context.subscriptions.push(containers, { dispose: () => void Promise.all([generator.dispose(), kafka.dispose(), cassandra.dispose()]) });
+  const { docker, containers, kafka, cassandra, stacks, truth, generator, jobs, feed: labFeed } = services;
+  context.subscriptions.push({ dispose: () => void services.dispose() });
 
-  const labFeed = new LabComparisonFeed(cassandra, kafka, containers, truth);
   let feed: ComparisonFeed = labFeed;
   const comparison = registerComparisonPanel(context, () => feed, log);
   const views = registerViews(context, { containers, kafka, cassandra, generator, stacks, jobs, uiUrlOf: serviceUiUrl });

@@ -1,0 +1,104 @@
+// The `archlab` command line as a script runs it (node bin/archlab.js, the built bundle), against the test bed's
+// real Kafka 4 and Cassandra 5 given as configured servers: exit codes, clear errors, generate and compare --json.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { DriverCassandraClient } from '../../src/clients/cassandra/driverClient';
+import type { Comparison } from '../../src/core/comparison';
+import { manualEvent, serializeEvent } from '../../src/core/events';
+import { SNACK_TOPIC } from '../../src/core/snacks';
+import { applySchema } from '../support/labSchema';
+import { repoRoot } from '../support/scriptHelpers';
+import { requireService } from '../support/testbed';
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function archlab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'archlab.js'), ...args],
+      { env: { ...process.env, XDG_CONFIG_HOME: path.join(repoRoot, '.testbed', 'cli-config'), ...env }, timeout: 240_000 },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('archlab CLI (built bundle, real Kafka 4 and Cassandra 5)', function () {
+  this.timeout(300_000);
+  const kafkaInfo = requireService('kafka');
+  const cassandraInfo = requireService('cassandra');
+  const servers = ['--kafka', kafkaInfo.bootstrap, '--cassandra', cassandraInfo.contactPoint, '--data-center', cassandraInfo.localDataCenter];
+  const kafka = new Kafka({ clientId: 'archlab-cli-test', brokers: [kafkaInfo.bootstrap], logLevel: logLevel.NOTHING });
+  const cassandra = new DriverCassandraClient({ contactPoints: [cassandraInfo.contactPoint], localDataCenter: cassandraInfo.localDataCenter });
+
+  /** The lab topic and its stored truth start empty and are removed afterwards (the other suites use them). */
+  async function clearLabTopic() {
+    const admin = kafka.admin();
+    await admin.connect();
+    if ((await admin.listTopics()).includes(SNACK_TOPIC)) await admin.deleteTopics({ topics: [SNACK_TOPIC] });
+    await admin.disconnect();
+    await cassandra.execute('DELETE FROM archlab.truth WHERE topic = ?', [SNACK_TOPIC]);
+  }
+
+  before(async () => {
+    await applySchema(cassandra);
+    await clearLabTopic();
+  });
+  after(async () => {
+    await clearLabTopic().catch(() => undefined);
+    await cassandra.close();
+  });
+
+  it('answers a wrong command line with exit code 2 and the usage', async () => {
+    const ran = await archlab(['up', 'omega']);
+    assert.equal(ran.code, 2);
+    assert.match(ran.stderr, /choose one of lambda, kappa/);
+    assert.match(ran.stderr, /Usage: archlab up/);
+  });
+
+  it('says what to do when Docker is not reachable: exit code 1, one clear message, no stack trace', async () => {
+    const ran = await archlab(['--docker-host', 'tcp://127.0.0.1:1', 'status']);
+    assert.equal(ran.code, 1);
+    assert.match(ran.stderr, /Docker is not reachable at tcp:\/\/127\.0\.0\.1:1/);
+    assert.doesNotMatch(ran.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('rejects a bad server address before connecting (exit code 2)', async () => {
+    const ran = await archlab(['--kafka', 'not a host', 'compare']);
+    assert.equal(ran.code, 2);
+    assert.match(ran.stderr, /archlab\.kafka\.bootstrapServers: "not a host" is not a valid host:port/);
+  });
+
+  it('generates events and compares: the truth equals what was acknowledged, a hand-made message shows as outside', async () => {
+    const generated = await archlab([...servers, '--json', 'generate', '--rate', '0', '--events', '5000', '--seed', '7']);
+    assert.equal(generated.code, 0, generated.stderr);
+    const [run] = JSON.parse(generated.stdout) as { acknowledged: number; truth: Record<string, number>; state: string }[];
+    assert.equal(run.acknowledged, 5000);
+    assert.equal(run.state, 'done');
+
+    // No jobs run here, so no pipeline is exact yet: exit code 3, and the truth is the generator's.
+    const compared = await archlab([...servers, '--json', 'compare']);
+    assert.equal(compared.code, 3, compared.stderr);
+    const comparison = JSON.parse(compared.stdout) as Comparison;
+    assert.equal(comparison.truthTotal, 5000);
+    for (const row of comparison.rows) assert.equal(row.truth, run.truth[row.snack] ?? 0, row.snack);
+
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: SNACK_TOPIC, messages: [{ value: serializeEvent(manualEvent('mars')) }, { value: 'not json' }] });
+    await producer.disconnect();
+    const again = JSON.parse((await archlab([...servers, '--json', 'compare'])).stdout) as Comparison;
+    assert.deepEqual(again.outside, { valid: 1, invalid: 1 });
+    assert.equal(again.rows.find((r) => r.snack === 'mars')?.truth, (run.truth.mars ?? 0) + 1);
+
+    const text = await archlab([...servers, 'compare']);
+    assert.match(text.stdout, /^snack\s+truth/m);
+    assert.match(text.stdout, /1 valid and 1 invalid messages produced outside the generator/);
+  });
+});
