@@ -39,11 +39,15 @@ describe('archlab CLI (built bundle, real Kafka 4 and Cassandra 5)', function ()
 
   /** The lab topic and its stored truth start empty and are removed afterwards (the other suites use them). */
   async function clearLabTopic() {
+    // TRUNCATE, not DELETE: the truth is written with lightweight transactions, and a plain DELETE need not win.
+    await cassandra.execute('TRUNCATE archlab.truth');
     const admin = kafka.admin();
     await admin.connect();
-    if ((await admin.listTopics()).includes(SNACK_TOPIC)) await admin.deleteTopics({ topics: [SNACK_TOPIC] });
-    await admin.disconnect();
-    await cassandra.execute('DELETE FROM archlab.truth WHERE topic = ?', [SNACK_TOPIC]);
+    try {
+      if ((await admin.listTopics()).includes(SNACK_TOPIC)) await admin.deleteTopics({ topics: [SNACK_TOPIC], timeout: 60_000 });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   before(async () => {
