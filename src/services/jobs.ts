@@ -7,6 +7,7 @@ import type { ContainerSummary } from '../clients/docker/types';
 import { UserFacingError } from '../core/errors';
 import { judgeJob, type JobVerdict } from '../core/jobState';
 import type { Logger } from '../core/logger';
+import { sleep } from '../core/sleep';
 import { SNACK_TOPIC } from '../core/snacks';
 import { STACKS, type StackJob, type StackName } from '../core/stacks';
 import type { CassandraConnections, KafkaConnections } from './connections';
@@ -40,17 +41,6 @@ export interface WaitOptions {
   timeoutMs?: number;
   onProgress?: (message: string, fraction?: number) => void;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
-  });
 
 function cancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw new UserFacingError('Cancelled.');
@@ -157,11 +147,11 @@ export class JobsService {
   }
 
   /** Starts the given jobs (default: the whole pipeline) and waits until their containers are healthy. */
-  async start(stack: StackName, jobs: StackJob[] = this.pipelineJobs(stack), options: WaitOptions = {}): Promise<void> {
+  async start(stack: StackName, jobs: StackJob[] = this.pipelineJobs(stack), options: WaitOptions & { noDeps?: boolean } = {}): Promise<void> {
     await this.options.stacks.startServices(
       stack,
       jobs.map((j) => j.service),
-      { signal: options.signal, onProgress: (message) => options.onProgress?.(message) },
+      { signal: options.signal, noDeps: options.noDeps, onProgress: (message) => options.onProgress?.(message) },
     );
     this.options.log.info(`${STACKS[stack].title}: started ${jobs.map((j) => j.title).join(', ')}`);
   }
@@ -246,7 +236,9 @@ export class JobsService {
     if (!before) throw new UserFacingError('Kappa serves no version yet: start its jobs first (Archlab: Start Jobs), then replay.');
     const replay = this.jobOf(stack, 'kappa_replay');
     options.onProgress?.(`Starting the replay of version ${before.version + 1} from offset 0…`);
-    await this.start(stack, [replay], options);
+    // --no-deps: the stream being replayed runs, so its dependencies do. Letting compose bring them up again
+    // recreated the Spark master and worker once, and the live kappa stream lost its executor for good.
+    await this.start(stack, [replay], { ...options, noDeps: true });
     const deadline = this.now() + (options.timeoutMs ?? 30 * 60_000);
     while (this.now() < deadline) {
       cancelled(options.signal);

@@ -232,12 +232,13 @@ export class StackService {
   }
 
   /** Starts (or recreates, when their definition changed) some services of a running stack, waiting for them to be healthy. */
-  async startServices(name: StackName, services: string[], options: StackProgressOptions = {}): Promise<void> {
+  async startServices(name: StackName, services: string[], options: StackProgressOptions & { noDeps?: boolean } = {}): Promise<void> {
     await this.ensureDocker();
     // Every profile: compose starts only the services named (and what they depend on), whatever their profile.
     const target = await this.composeTarget(name, STACKS[name].profiles);
     await this.options.docker.compose().up(target, {
       services,
+      noDeps: options.noDeps,
       signal: options.signal,
       onOutput: (line) => this.options.log.trace(`[compose ${STACKS[name].composeProject}] ${line}`),
       onProgress: (p) => this.report(name, p, options.onProgress),

@@ -27,10 +27,19 @@ export class ComposeCli {
   ) {}
 
   /** `build`: rebuild images built by the project (a no-op from cache when nothing changed). */
-  up(target: ComposeProject, options: ComposeOptions & { services?: string[]; waitTimeoutS?: number; build?: boolean } = {}): Promise<void> {
+  up(target: ComposeProject, options: ComposeOptions & { services?: string[]; waitTimeoutS?: number; build?: boolean; noDeps?: boolean } = {}): Promise<void> {
     return this.run_(
       target,
-      ['up', '--detach', '--wait', '--wait-timeout', String(options.waitTimeoutS ?? 600), ...(options.build ? ['--build'] : []), ...(options.services ?? [])],
+      [
+        'up',
+        '--detach',
+        '--wait',
+        '--wait-timeout',
+        String(options.waitTimeoutS ?? 600),
+        ...(options.build ? ['--build'] : []),
+        ...(options.noDeps ? ['--no-deps'] : []),
+        ...(options.services ?? []),
+      ],
       options,
     );
   }
