@@ -20,7 +20,7 @@ export async function buildBenchBundles() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', '@platformatic/kafka'],
     logLevel: 'warning',
   });
   const require = createRequire(import.meta.url);

@@ -31,7 +31,7 @@ export async function baselineLag(ms = 3000) {
   return { p50: excess(lag.percentile(50)), p99: excess(lag.percentile(99)), max: excess(lag.max) };
 }
 
-export async function runGenerator(bundles, { bootstrap, topic, records, compression = 'none', seed = 1, isolation = 'thread' }) {
+export async function runGenerator(bundles, { bootstrap, topic, records, compression = 'none', seed = 1, isolation = 'thread', kafkaClient = 'kafkajs' }) {
   const controller = new bundles.controller.GeneratorController({ workerPath: bundles.workerPath, isolation });
   // What the status bar would do with every update.
   let statusText = '';
@@ -40,7 +40,7 @@ export async function runGenerator(bundles, { bootstrap, topic, records, compres
   });
   const lag = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   try {
-    await controller.start({ brokers: [bootstrap], topic, eventsPerSecond: 0, seed, maxEvents: records, compression });
+    await controller.start({ brokers: [bootstrap], topic, eventsPerSecond: 0, seed, maxEvents: records, compression, kafkaClient });
     const started = performance.now();
     lag.enable();
     const elu0 = performance.eventLoopUtilization();

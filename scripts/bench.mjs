@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: figures for the design's budgets, printed, no pass/fail (a shared 2-core machine is noisy).
 //   1. the data generator's events/s vs kafka-producer-perf-test's records/s: same broker, same record size, acks=all,
-//      same 3-partition topic layout, alternating runs; and their ratio
+//      same 3-partition topic layout, alternating runs; and their ratio, with each producing client (kafkajs, the
+//      generator's, and @platformatic/kafka behind the same interface)
 //   2. the event-loop lag (p99) of the process running the GeneratorController while its worker (thread, or child
 //      process) produces flat out
 //   3. the Topics view's first level (listTopics) on a real broker with 2,000 topics
@@ -52,10 +53,11 @@ async function deleteTopics(bootstrap, topics) {
   await admin.disconnect();
 }
 
-/** Alternating runs on fresh 3-partition topics: perf test, then the generator in each isolation; returns the series. */
-async function throughput(bundles, kafkaInfo, { compression, rounds, records, recordSize, run, isolations }) {
+/** Alternating runs on fresh 3-partition topics: perf test, then the generator in each variant; returns the series. */
+async function throughput(bundles, kafkaInfo, { compression, rounds, records, recordSize, run, variants }) {
   const perf = [];
-  const gen = Object.fromEntries(isolations.map((i) => [i, []]));
+  const key = (v) => `${v.client} ${v.isolation}`;
+  const gen = Object.fromEntries(variants.map((v) => [key(v), []]));
   const topics = [];
   for (let round = 1; round <= rounds; round++) {
     const perfTopic = `bench-perf-${run}-${compression}-${round}`;
@@ -66,16 +68,17 @@ async function throughput(bundles, kafkaInfo, { compression, rounds, records, re
     say(
       `  round ${round} kafka-producer-perf-test:      ${fmt(p.recordsPerSec)} records/s (${fmt(p.mbPerSec, 1)} MB/s, avg latency ${fmt(p.avgLatencyMs)} ms)`,
     );
-    for (const isolation of isolations) {
-      const genTopic = `bench-gen-${run}-${compression}-${isolation}-${round}`;
+    for (const variant of variants) {
+      const { isolation, client } = variant;
+      const genTopic = `bench-gen-${run}-${compression}-${client}-${isolation}-${round}`;
       topics.push(genTopic);
       await createTopic(kafkaInfo.bootstrap, genTopic);
       const idle = await baselineLag();
-      const g = await runGenerator(bundles, { bootstrap: kafkaInfo.bootstrap, topic: genTopic, records, compression, isolation });
+      const g = await runGenerator(bundles, { bootstrap: kafkaInfo.bootstrap, topic: genTopic, records, compression, isolation, kafkaClient: client });
       g.idleLagMs = idle;
-      gen[isolation].push(g);
+      gen[key(variant)].push(g);
       say(
-        `  round ${round} Archlab generator (${isolation.padEnd(7)}): ${fmt(g.eventsPerSec)} events/s  (host event-loop lag p50 ${fmt(g.lagMs.p50, 1)} ms, p99 ${fmt(g.lagMs.p99, 1)} ms, ` +
+        `  round ${round} Archlab generator (${key(variant).padEnd(20)}): ${fmt(g.eventsPerSec)} events/s  (host event-loop lag p50 ${fmt(g.lagMs.p50, 1)} ms, p99 ${fmt(g.lagMs.p99, 1)} ms, ` +
           `max ${fmt(g.lagMs.max, 1)} ms; idle just before: p99 ${fmt(idle.p99, 1)} ms, max ${fmt(idle.max, 1)} ms; host thread busy ${fmt(g.hostUtilization * 100, 2)}%)`,
       );
     }
@@ -117,11 +120,18 @@ async function main() {
     for (const compression of compressions) {
       const rounds = compression === 'none' ? ROUNDS : 1;
       const records = compression === 'none' ? RECORDS : Math.min(RECORDS, 500_000);
-      const isolations = compression === 'none' ? ['thread', 'process'] : ['thread'];
+      const variants =
+        compression === 'none'
+          ? [
+              { client: 'kafkajs', isolation: 'thread' },
+              { client: 'platformatic', isolation: 'thread' },
+              { client: 'kafkajs', isolation: 'process' },
+            ]
+          : [{ client: 'kafkajs', isolation: 'thread' }];
       say(
-        `throughput, compression ${compression} (${rounds} round${rounds > 1 ? 's' : ''}, alternating; generator as worker thread${isolations.length > 1 ? ' and as child process' : ''}):`,
+        `throughput, compression ${compression} (${rounds} round${rounds > 1 ? 's' : ''}, alternating; ${variants.map((v) => `${v.client} as worker ${v.isolation}`).join(', ')}):`,
       );
-      results[compression] = await throughput(bundles, kafkaInfo, { compression, rounds, records, recordSize, run, isolations });
+      results[compression] = await throughput(bundles, kafkaInfo, { compression, rounds, records, recordSize, run, variants });
       say('');
     }
 
@@ -149,18 +159,18 @@ async function main() {
     say('summary (goals from docs/design: report, not pass/fail):');
     for (const [compression, { perf, gen }] of Object.entries(results)) {
       const perfRate = mean(perf.map((p) => p.recordsPerSec));
-      for (const [isolation, runs] of Object.entries(gen)) {
+      for (const [variant, runs] of Object.entries(gen)) {
         const genRate = mean(runs.map((g) => g.eventsPerSec));
         say(
-          `  compression ${compression}, ${isolation}: generator ${fmt(genRate)} events/s vs kafka-producer-perf-test ${fmt(perfRate)} records/s → ratio ${(genRate / perfRate).toFixed(2)}${compression === 'none' ? ' (goal ≥ 0.70)' : ''}`,
+          `  compression ${compression}, ${variant}: generator ${fmt(genRate)} events/s vs kafka-producer-perf-test ${fmt(perfRate)} records/s → ratio ${(genRate / perfRate).toFixed(2)}${compression === 'none' ? ' (goal ≥ 0.70)' : ''}`,
         );
       }
     }
-    for (const isolation of ['thread', 'process']) {
-      const runs = Object.values(results).flatMap((r) => r.gen[isolation] ?? []);
+    for (const variant of [...new Set(Object.values(results).flatMap((r) => Object.keys(r.gen)))]) {
+      const runs = Object.values(results).flatMap((r) => r.gen[variant] ?? []);
       if (!runs.length) continue;
       say(
-        `  host event-loop lag p99 while generating at full speed (${isolation}): ${runs.map((g) => `${fmt(g.lagMs.p99, 1)} ms`).join(', ')} (goal ≤ 20 ms); ` +
+        `  host event-loop lag p99 while generating at full speed (${variant}): ${runs.map((g) => `${fmt(g.lagMs.p99, 1)} ms`).join(', ')} (goal ≤ 20 ms); ` +
           `same process idle just before: ${runs.map((g) => `${fmt(g.idleLagMs.p99, 1)} ms`).join(', ')}; host thread busy ${runs.map((g) => `${fmt(g.hostUtilization * 100, 2)}%`).join(', ')}`,
       );
     }

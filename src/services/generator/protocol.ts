@@ -21,6 +21,8 @@ export interface GeneratorStartOptions {
   clientId?: string;
   /** Default 'none' (measured faster than gzip on a local broker; see bench/). */
   compression?: GeneratorCompression;
+  /** The producing client library (default kafkajs; the bench measures @platformatic/kafka beside it). */
+  kafkaClient?: 'kafkajs' | 'platformatic';
   /** Stop producing after this many events (the run then reaches state 'done'); default unlimited. */
   maxEvents?: number;
   /** Reproducible event times: purchase n happens at startMs + n * msPerPurchase. Default: the wall clock. */

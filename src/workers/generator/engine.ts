@@ -112,6 +112,7 @@ export class GeneratorEngine {
       connection,
       retry: this.retry,
       compression: options.compression ?? 'none',
+      client: options.kafkaClient,
       requestTimeoutMs: this.requestTimeoutMs,
       logger: (entry) => hooks.log(entry),
       logLevel,
