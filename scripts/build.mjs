@@ -22,13 +22,15 @@ const host = {
     cassandra: 'src/clients/cassandra/index.ts',
     generatorWorker: 'src/workers/generator/worker.ts',
     cli: 'src/cli/main.ts',
+    charts: 'src/clients/charts/index.ts',
   },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   // ssh2 (under dockerode) tries optional native add-ons in try/catch and falls back to JS.
-  external: ['vscode', '*.node'],
+  // @platformatic/kafka: only the bench and the tests produce with it, from node_modules (see clients/kafka/producer.ts).
+  external: ['vscode', '*.node', 'canvas', '@platformatic/kafka'],
 };
 
 /** Browser code of the webviews. */

@@ -4,6 +4,9 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './comparison.css';
 import { STACK_LABELS, type Comparison, type StackName } from '../../src/core/comparison';
@@ -12,6 +15,7 @@ import { formatCount } from '../../src/core/format';
 import { DEFAULT_SERIES_CAPACITY, summarize, type SeriesPoint } from '../../src/core/comparisonSeries';
 import { isHostToPage, type HostToPage, type PageState, type PageToHost } from '../../src/panels/protocol';
 import { Charts } from './charts';
+import { renderExperiment } from './experiments';
 import { renderTable } from './table';
 
 interface VsCodeApi {
@@ -50,6 +54,9 @@ root.innerHTML = `
 <div id="notice" class="notice" role="status" aria-live="polite"></div>
 <p id="updated" class="meta">Waiting for the first reading of the views\u2026</p>
 <p id="outside" class="meta" hidden></p>
+<vscode-tabs id="tabs" selected-index="0">
+<vscode-tab-header slot="header" id="tab-snacks">Snacks</vscode-tab-header>
+<vscode-tab-panel>
 <section aria-labelledby="answer-heading">
   <h2 id="answer-heading">How many items of each type were sold in total?</h2>
   <div class="table-wrap" tabindex="0" role="region" aria-labelledby="answer-heading"><table id="answer"></table></div>
@@ -61,7 +68,20 @@ root.innerHTML = `
     <vscode-single-select id="window" aria-label="Window of the freshness percentiles and mean rates"></vscode-single-select>
   </div>
   <div id="charts" class="charts"></div>
-</section>`;
+</section>
+</vscode-tab-panel>
+<vscode-tab-header slot="header" id="tab-experiments">Experiments</vscode-tab-header>
+<vscode-tab-panel>
+<section id="experiments" aria-labelledby="experiments-heading">
+  <div class="section-head">
+    <h2 id="experiments-heading">Rate sweep: when does each pipeline choke, and why?</h2>
+    <vscode-button id="run-sweep" icon="pulse" title="Step the generator's rate up on the running stacks">Run Rate Sweep\u2026</vscode-button>
+    <vscode-button id="open-report" secondary icon="markdown" hidden>Open Report</vscode-button>
+  </div>
+  <div id="experiment"></div>
+</section>
+</vscode-tab-panel>
+</vscode-tabs>`;
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const table = byId<HTMLTableElement>('answer');
@@ -79,6 +99,9 @@ const post = (message: PageToHost) => vscode.postMessage(message);
 byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
 byId('export').addEventListener('click', () => post({ type: 'export' }));
 byId('clear').addEventListener('click', () => post({ type: 'clearSeries' }));
+byId('run-sweep').addEventListener('click', () => post({ type: 'runRateSweep' }));
+byId('open-report').addEventListener('click', () => post({ type: 'openExperimentReport' }));
+renderExperiment(byId('experiments'), null);
 windowSelect.addEventListener('change', () => {
   state = { ...state, windowMs: windowSelect.value === 'all' ? null : Number(windowSelect.value) };
   vscode.setState(state);
@@ -178,6 +201,10 @@ function onMessage(message: HostToPage): void {
       break;
     case 'exportFailed':
       notice(`Export failed: ${message.message}`);
+      break;
+    case 'experiment':
+      renderExperiment(byId('experiments'), message.experiment);
+      if (message.reveal) byId('tabs').setAttribute('selected-index', '1');
       break;
   }
 }

@@ -8,6 +8,7 @@ import { formatCount } from '../core/format';
 import type { Logger } from '../core/logger';
 import { MAX_EVENTS_PER_SECOND } from '../core/settings';
 import { STACK_NAMES, STACKS, type StackName } from '../core/stacks';
+import { writeSweep, writeSweepReport } from '../services/experiments/sweepFiles';
 import { createLabServices, type LabServices } from '../services/labServices';
 import { groupHealth } from '../services/stacks';
 import { FileSecretStore } from './fileSecrets';
@@ -38,6 +39,17 @@ const wholeNumber =
     return n;
   };
 
+const positiveNumber =
+  (what: string, above = 0) =>
+  (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= above) throw new InvalidArgumentError(`${what} must be a number above ${above}.`);
+    return n;
+  };
+
+/** archlab-experiments/rate-sweep-2026-12-03T12-00-00 in the current folder. */
+const defaultExperimentFolder = (name: string) => path.resolve('archlab-experiments', `${name}-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}`);
+
 function stderrLogger(verbose: boolean): Logger {
   const write = (level: string) => (message: string | Error) => process.stderr.write(`${level}: ${message instanceof Error ? message.message : message}\n`);
   const quiet = () => undefined;
@@ -63,6 +75,8 @@ async function withServices<T>(global: Global, run: (services: LabServices, abor
     workerPath: path.join(ROOT, 'dist', 'generatorWorker.js'),
     workspaceRoot: () => process.cwd(),
     log: stderrLogger(global.verbose === true),
+    dockerSettingName: '--docker-host (or ARCHLAB_DOCKER_HOST)',
+    dockerRetryLog: 'debug',
   });
   const abort = new AbortController();
   const interrupt = () => abort.abort();
@@ -216,23 +230,22 @@ export function program(): Command {
         await generator.start({ eventsPerSecond: options.rate, seed: options.seed, maxEvents: options.events });
         const say = progress(global().json === true);
         await new Promise<void>((resolve) => {
-          const check = () => {
-            const live = generator.live();
-            if (signal.aborted || live.every((s) => ['done', 'failed', 'paused'].includes(s.state))) {
-              clearInterval(timer);
-              resolve();
-            }
-          };
-          const timer = setInterval(check, 250);
           let last = 0;
-          generator.onDidChange(() => {
-            const produced = generator.live().reduce((a, s) => a + s.acked, 0);
+          const finish = () => {
+            subscription.dispose();
+            signal.removeEventListener('abort', finish);
+            resolve();
+          };
+          const subscription = generator.onDidChange(() => {
+            const live = generator.live();
+            if (live.every((s) => ['done', 'failed', 'paused'].includes(s.state))) return finish();
             if (Date.now() - last > 2000) {
               last = Date.now();
-              say(`${formatCount(produced)} events acknowledged`);
+              say(`${formatCount(live.reduce((a, s) => a + s.acked, 0))} events acknowledged`);
             }
           });
-          signal.addEventListener('abort', check);
+          signal.addEventListener('abort', finish);
+          if (signal.aborted || generator.live().every((s) => ['done', 'failed', 'paused'].includes(s.state))) finish();
         });
         // How each run ended (done, failed, paused on an error, or running when interrupted), before stop() closes it.
         const ended = new Map(generator.statuses().map((r) => [r.cluster.id, r.status.state]));
@@ -256,11 +269,70 @@ export function program(): Command {
     .action(() =>
       withServices(global(), async ({ containers, feed }) => {
         await containers.ensureStarted();
-        const comparison = compare(await feed.snapshot());
+        const snapshot = await feed.snapshot();
+        if (snapshot.truth === undefined && Object.keys(snapshot.views).length === 0) {
+          const state = containers.current;
+          throw new CliFailure(
+            state.kind === 'unreachable'
+              ? `Nothing to compare: ${state.message} Or give the clusters with --kafka and --cassandra.`
+              : 'Nothing to compare: no lab stack is running. Start one with "archlab up kappa" (or lambda), or give --kafka and --cassandra.',
+          );
+        }
+        const comparison = compare(snapshot);
         print(global(), comparison, comparisonTable(comparison));
         if (!everyPipelineExact(comparison)) process.exitCode = EXIT.notExact;
       }),
     );
+
+  const experiment = cli.command('experiment').description('run an experiment on the running stacks and write its record and report');
+  experiment
+    .command('rate-sweep')
+    .description('step the offered rate up and hold each step; find where each pipeline chokes, and why')
+    .option('--start-rate <events/s>', 'offered rate of the first step', positiveNumber('--start-rate'), 500)
+    .option('--factor <x>', 'each step offers this many times the one before', positiveNumber('--factor', 1), 2)
+    .option('--steps <n>', 'number of steps', wholeNumber('--steps', 20), 6)
+    .option('--hold <seconds>', 'how long each step is held', positiveNumber('--hold'), 60)
+    .option('--freshness-limit <seconds>', 'a pipeline whose freshness p95 passes this is choking', positiveNumber('--freshness-limit'), 10)
+    .option('--seed <n>', 'random seed of the events', wholeNumber('--seed'), 42)
+    .option('--out <folder>', 'where to write the record and the report (default: archlab-experiments/rate-sweep-<time>)')
+    .action((options: { startRate: number; factor: number; steps: number; hold: number; freshnessLimit: number; seed: number; out?: string }) =>
+      withServices(global(), async (services, signal) => {
+        if (options.steps < 1) throw new CliFailure('--steps must be at least 1.', EXIT.usage);
+        const folder = path.resolve(options.out ?? defaultExperimentFolder('rate-sweep'));
+        const say = progress(global().json === true);
+        const result = await services.rateSweep.run({
+          startRate: options.startRate,
+          factor: options.factor,
+          steps: options.steps,
+          holdMs: options.hold * 1000,
+          freshnessLimitMs: options.freshnessLimit * 1000,
+          seed: options.seed,
+          signal,
+          onProgress: say,
+        });
+        const files = await writeSweep(result, folder);
+        const lines = [
+          ...result.chokePoints.map((c) => `${c.pipeline} chokes at ${formatCount(c.step.offeredRate)} events/s: ${c.reason}`),
+          ...result.keptUp.map((p) => `${p} kept up at every step`),
+          `Report: ${files.find((f) => f.endsWith('.md'))}`,
+        ];
+        print(
+          global(),
+          { folder, files, complete: result.complete, chokePoints: result.chokePoints, keptUp: result.keptUp, steps: result.steps },
+          lines.join('\n'),
+        );
+        if (!result.complete) process.exitCode = EXIT.failed;
+      }),
+    );
+
+  cli
+    .command('report')
+    .description('write the Markdown report, CSVs and plots of an experiment again from its record')
+    .argument('<folder>', 'the folder an experiment wrote')
+    .action(async (folder: string) => {
+      const files = await writeSweepReport(path.resolve(folder));
+      print(global(), { folder: path.resolve(folder), files }, `Report: ${files.find((f) => f.endsWith('.md'))}`);
+    });
 
   return cli;
 }

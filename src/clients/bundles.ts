@@ -24,3 +24,6 @@ export const kafkaBundle = (): KafkaBundle => load<KafkaBundle>('kafka');
 
 type CassandraBundle = typeof import('./cassandra/index');
 export const cassandraBundle = (): CassandraBundle => load<CassandraBundle>('cassandra');
+
+type ChartsBundle = typeof import('./charts/index');
+export const chartsBundle = (): ChartsBundle => load<ChartsBundle>('charts');

@@ -3,6 +3,7 @@ import type { DockerAccess } from '../clients/docker/dockerAccess';
 import type { ComparisonPanels } from '../panels/comparisonPanel';
 import type { CassandraConnections, KafkaConnections } from '../services/connections';
 import type { ContainersModel } from '../services/containers';
+import type { RateSweepRunner } from '../services/experiments/rateSweepRunner';
 import type { GeneratorService } from '../services/generator/generatorService';
 import type { JobsService } from '../services/jobs';
 import type { TruthService } from '../services/truth';
@@ -11,6 +12,7 @@ import type { ArchlabViews } from '../views/registerViews';
 import { cassandraCommands } from './cassandraCommands';
 import { comparisonCommands } from './comparisonCommands';
 import { containerCommands } from './containerCommands';
+import { experimentCommands } from './experimentCommands';
 import { generatorCommands } from './generatorCommands';
 import { jobCommands } from './jobCommands';
 import { registerCommand, SHOW_LOGS_COMMAND } from './registerCommand';
@@ -31,6 +33,7 @@ export interface CommandServices {
   truth: TruthService;
   jobs: JobsService;
   comparison: ComparisonPanels;
+  rateSweep: RateSweepRunner;
 }
 
 /** Every command Archlab contributes; package.json's contributes.commands must list exactly these. */
@@ -63,6 +66,7 @@ export function registerCommands(services: CommandServices, views: ArchlabViews)
     ...topicCommands({ source: services.kafka, tree: views.topics.tree, peeks: views.topics.peeks, log }),
     ...generatorCommands(generator),
     ...comparisonCommands(services.comparison),
+    ...experimentCommands(services.rateSweep, services.comparison, services.extension.globalStorageUri),
     ...jobCommands({ jobs: services.jobs, stacks, docker: services.docker, log, refresh: () => void views.refresh('pipelines') }),
     'archlab.runLab': runLabCommand(stacks, services.jobs, generator),
     'archlab.pipelines.refresh': () => views.refresh('pipelines'),

@@ -123,7 +123,7 @@ export function markdownReport(input: ReportInput): string {
     out.push(...answer(comparison), '');
     out.push('## Accuracy', '', accuracyDefinition, '');
     out.push(
-      ...table(
+      ...markdownTable(
         ['Pipeline', 'Total', 'Difference', '\u03a3 |difference|', 'Accuracy', 'Invalid skipped'],
         PIPELINES.map((p) => {
           const t = comparison.totals[p];
@@ -143,7 +143,7 @@ export function markdownReport(input: ReportInput): string {
   }
   out.push('## Freshness', '', freshnessDefinition(summary), '');
   out.push(
-    ...table(
+    ...markdownTable(
       ['Pipeline', 'p50', 'p95', 'Samples'],
       COMPLETE_PIPELINES.map((p) => {
         const s = summary.pipelines[p];
@@ -154,7 +154,7 @@ export function markdownReport(input: ReportInput): string {
   );
   out.push('## Throughput', '', 'Events per second, time-weighted mean and highest sample over the same samples.', '');
   out.push(
-    ...table(
+    ...markdownTable(
       ['Stream', 'Mean', 'Highest'],
       [
         ['Produced (in)', formatRate(summary.rateInMean), formatRate(summary.rateInMax)],
@@ -209,7 +209,7 @@ function answer(c: Comparison): string[] {
   }
   const columns: Pipeline[] = ['validation', 'lambdaBatch', 'lambdaSpeed', 'lambdaServing', 'kappa'];
   lines.push(
-    ...table(
+    ...markdownTable(
       ['Snack', 'Truth', ...columns.map((p) => PIPELINE_LABELS[p])],
       [
         ...c.rows.map((r) => [r.snack, formatCount(r.truth), ...columns.map((p) => cellText(r.cells[p].count, r.cells[p].difference, isPartial(p)))]),
@@ -242,7 +242,7 @@ function lambdaVersusKappa(input: ReportInput): string[] {
   };
   const out: string[] = ['## Lambda vs Kappa, as measured', ''];
   out.push(
-    ...table(
+    ...markdownTable(
       ['', ...stacks.map((s) => STACK_LABELS[s])],
       [
         ['Served view', ...stacks.map((s) => PIPELINE_LABELS[ANSWER_VIEW[s]])],
@@ -300,7 +300,8 @@ function lambdaVersusKappa(input: ReportInput): string[] {
   return out;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** A Markdown table's lines. */
+export function markdownTable(header: string[], rows: string[][]): string[] {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   return [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
@@ -309,11 +310,11 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function num(value: number | null | undefined, decimals?: number): string {
+export function num(value: number | null | undefined, decimals?: number): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '';
   return decimals === undefined ? String(value) : String(Number(value.toFixed(decimals)));
 }
 
-function csvCell(text: string): string {
+export function csvCell(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { Comparison, ComparisonFeed } from '../core/comparison';
 import type { ChartId } from '../core/comparisonExport';
 import { shortMessage } from '../core/errors';
+import { SWEEP_FILES, type SweepView } from '../core/experiments/sweepReport';
+import { readSweepView } from '../services/experiments/sweepFiles';
 import { ComparisonModel } from './comparisonModel';
 import { COMPARISON_VIEW_TYPE, isPageToHost, type HostToPage, type PageToHost } from './protocol';
 
@@ -22,6 +24,10 @@ export interface ComparisonDeps {
   feed: () => ComparisonFeed;
   model: ComparisonModel;
   log: vscode.LogOutputChannel;
+  /** The latest experiment, for the Experiments tab. */
+  experiment: () => Promise<SweepView | null>;
+  /** Whether the page should switch to the Experiments tab once it is ready (asked once). */
+  takeReveal: () => boolean;
 }
 
 function webviewRoot(context: vscode.ExtensionContext): vscode.Uri {
@@ -217,6 +223,7 @@ export class ComparisonPanel implements vscode.Disposable {
         this.post({ type: 'restore', points: [...model.store.points], comparison: model.latest, refreshMs: REFRESH_MS, error: model.error });
         for (const resolve of this.readyWaiters.splice(0)) resolve();
         if (!this.timer && !this.reading) this.schedule(0);
+        this.showExperiment(await this.deps.experiment(), this.deps.takeReveal());
         return;
       }
       case 'refresh':
@@ -238,6 +245,14 @@ export class ComparisonPanel implements vscode.Disposable {
       case 'openStack':
         await vscode.commands.executeCommand(message.stack === 'lambda' ? 'archlab.startLambda' : 'archlab.startKappa');
         return;
+      case 'runRateSweep':
+        await vscode.commands.executeCommand('archlab.runRateSweep');
+        return;
+      case 'openExperimentReport': {
+        const latest = await this.deps.experiment();
+        if (latest) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${latest.folder}/${SWEEP_FILES.report}`));
+        return;
+      }
     }
   }
 
@@ -274,6 +289,15 @@ export class ComparisonPanel implements vscode.Disposable {
       this.reading = false;
       this.schedule(this.readAgain ? 0 : REFRESH_MS);
     }
+  }
+
+  get ready(): boolean {
+    return this.pageReady;
+  }
+
+  /** Shows the experiment in its tab; `reveal` switches to that tab. */
+  showExperiment(experiment: SweepView | null, reveal = false): void {
+    this.post({ type: 'experiment', experiment, reveal });
   }
 
   private post(message: HostToPage): void {
@@ -319,11 +343,42 @@ export interface ComparisonPanels {
   hasData(): boolean;
   /** The comparison the panel shows now (null before its first reading). */
   latest(): Comparison | null;
+  /** Shows the experiment written to `folder` in the Experiments tab (and remembers it for this workspace). */
+  showExperiment(folder: string): Promise<SweepView>;
+  /** What the Experiments tab shows (null: no experiment yet). */
+  latestExperiment(): Promise<SweepView | null>;
 }
+
+const EXPERIMENT_KEY = 'archlab.comparison.experimentFolder';
 
 /** Registers the comparison panel's serializer (it comes back after a window reload) and returns its entry points. */
 export function registerComparisonPanel(context: vscode.ExtensionContext, feed: () => ComparisonFeed, log: vscode.LogOutputChannel): ComparisonPanels {
-  const deps: ComparisonDeps = { context, feed, model: new ComparisonModel(context.workspaceState), log };
+  let experiment: SweepView | null | undefined;
+  /** The remembered experiment, read from its folder once; a folder that is gone is forgotten, with a log line. */
+  const latestExperiment = async (): Promise<SweepView | null> => {
+    if (experiment !== undefined) return experiment;
+    const folder = context.workspaceState.get<string>(EXPERIMENT_KEY);
+    experiment = folder
+      ? await readSweepView(folder).catch((error: unknown) => {
+          log.warn(`comparison: the last experiment in ${folder} could not be read: ${shortMessage(error)}`);
+          return null;
+        })
+      : null;
+    return experiment;
+  };
+  let revealOnReady = false;
+  const deps: ComparisonDeps = {
+    context,
+    feed,
+    model: new ComparisonModel(context.workspaceState),
+    log,
+    experiment: latestExperiment,
+    takeReveal: () => {
+      const reveal = revealOnReady;
+      revealOnReady = false;
+      return reveal;
+    },
+  };
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(COMPARISON_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
@@ -349,5 +404,15 @@ export function registerComparisonPanel(context: vscode.ExtensionContext, feed: 
     },
     hasData: () => deps.model.store.points.length > 0 || deps.model.latest !== null,
     latest: () => deps.model.latest,
+    showExperiment: async (folder) => {
+      const view = await readSweepView(folder);
+      experiment = view;
+      await context.workspaceState.update(EXPERIMENT_KEY, folder);
+      const panel = ComparisonPanel.open;
+      if (panel?.ready) panel.showExperiment(view, true);
+      else revealOnReady = true;
+      return view;
+    },
+    latestExperiment,
   };
 }

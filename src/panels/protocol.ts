@@ -3,6 +3,7 @@
 import type { Comparison, StackName } from '../core/comparison';
 import type { ChartId } from '../core/comparisonExport';
 import type { SeriesPoint } from '../core/comparisonSeries';
+import type { SweepView } from '../core/experiments/sweepReport';
 
 export const COMPARISON_VIEW_TYPE = 'archlab.comparison';
 
@@ -17,6 +18,8 @@ export type HostToPage =
   /** The host needs the charts as PNG images for an export. */
   | { type: 'collectCharts'; requestId: number }
   | { type: 'exported'; folder: string; files: string[] }
+  /** The latest experiment, for the Experiments tab (null: none yet). */
+  | { type: 'experiment'; experiment: SweepView | null; reveal: boolean }
   | { type: 'exportFailed'; message: string };
 
 /** What the page tells the host. */
@@ -28,7 +31,9 @@ export type PageToHost =
   /** Reply to collectCharts: PNG data URLs of the charts that have data, and the freshness window the page shows. */
   | { type: 'charts'; requestId: number; charts: Partial<Record<ChartId, string>>; windowMs: number | null }
   | { type: 'clearSeries' }
-  | { type: 'openStack'; stack: StackName };
+  | { type: 'openStack'; stack: StackName }
+  | { type: 'runRateSweep' }
+  | { type: 'openExperimentReport' };
 
 /** The page's own state, kept by VS Code across reloads (getState/setState): UI choices only, never data. */
 export interface PageState {
@@ -47,6 +52,8 @@ export function isPageToHost(value: unknown): value is PageToHost {
     case 'refresh':
     case 'export':
     case 'clearSeries':
+    case 'runRateSweep':
+    case 'openExperimentReport':
       return true;
     case 'charts':
       return typeof m.requestId === 'number' && typeof m.charts === 'object' && m.charts !== null && (m.windowMs === null || typeof m.windowMs === 'number');
@@ -60,5 +67,5 @@ export function isPageToHost(value: unknown): value is PageToHost {
 export function isHostToPage(value: unknown): value is HostToPage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return ['snapshot', 'restore', 'status', 'collectCharts', 'exported', 'exportFailed'].includes(type as string);
+  return ['snapshot', 'restore', 'status', 'collectCharts', 'exported', 'exportFailed', 'experiment'].includes(type as string);
 }

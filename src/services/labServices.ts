@@ -6,6 +6,7 @@ import type { ArchlabSettings } from '../core/settings';
 import { LabComparisonFeed } from './comparisonFeed';
 import { CassandraConnections, KafkaConnections } from './connections';
 import { ContainersModel } from './containers';
+import { RateSweepRunner } from './experiments/rateSweepRunner';
 import { GeneratorService } from './generator/generatorService';
 import { JobsService } from './jobs';
 import { isLabProject, StackService, type SecretStore } from './stacks';
@@ -19,6 +20,10 @@ export interface LabServicesOptions {
   workerPath: string;
   workspaceRoot?: () => string | undefined;
   log: Logger;
+  /** How messages name the Docker endpoint setting (default: the extension's setting). */
+  dockerSettingName?: string;
+  /** Where the containers model's "Docker is not reachable, retrying" goes (the CLI says it once, itself). */
+  dockerRetryLog?: 'warn' | 'debug';
 }
 
 export interface LabServices {
@@ -31,14 +36,16 @@ export interface LabServices {
   generator: GeneratorService;
   jobs: JobsService;
   feed: LabComparisonFeed;
+  rateSweep: RateSweepRunner;
+  log: Logger;
   /** Stops the generator's runs (their truth stored) and closes every client. */
   dispose(): Promise<void>;
 }
 
 export function createLabServices(options: LabServicesOptions): LabServices {
   const { settings, log } = options;
-  const docker = new DockerAccess(() => settings().dockerHost);
-  const containers = new ContainersModel(() => docker.client(), { isLabProject, log: (m) => log.warn(m) });
+  const docker = new DockerAccess(() => settings().dockerHost, options.dockerSettingName);
+  const containers = new ContainersModel(() => docker.client(), { isLabProject, log: (m) => log[options.dockerRetryLog ?? 'warn'](m) });
   const kafka = new KafkaConnections(
     () => settings().kafkaBootstrapServers,
     containers,
@@ -61,6 +68,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
   const generator = new GeneratorService({ workerPath: options.workerPath, clusters: () => kafka.clusters(), truth, log });
   const jobs = new JobsService({ stacks, docker, kafka, cassandra, log });
   const feed = new LabComparisonFeed(cassandra, kafka, containers, truth);
+  const rateSweep = new RateSweepRunner({ generator, feed, containers, docker, log });
   return {
     docker,
     containers,
@@ -71,6 +79,8 @@ export function createLabServices(options: LabServicesOptions): LabServices {
     generator,
     jobs,
     feed,
+    rateSweep,
+    log,
     async dispose() {
       containers.dispose();
       await generator.dispose();

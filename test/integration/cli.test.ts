@@ -71,6 +71,23 @@ describe('archlab CLI (built bundle, real Kafka 4 and Cassandra 5)', function ()
     assert.equal(ran.code, 1);
     assert.match(ran.stderr, /Docker is not reachable at tcp:\/\/127\.0\.0\.1:1/);
     assert.doesNotMatch(ran.stderr, /\n\s+at /, 'no stack trace');
+    assert.match(ran.stderr, /from --docker-host/, 'names the flag, not the editor setting');
+    const compared = await archlab(['--docker-host', 'tcp://127.0.0.1:1', 'compare']);
+    assert.equal(compared.code, 1);
+    assert.match(compared.stderr, /^Nothing to compare: Docker is not reachable at tcp:\/\/127\.0\.0\.1:1 .*--kafka and --cassandra\.\n$/);
+  });
+
+  it('experiment and report: a wrong option is a usage error; no stack, or no record, is one clear message', async () => {
+    const wrong = await archlab(['experiment', 'rate-sweep', '--factor', '1']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--factor must be a number above 1/);
+    const noStack = await archlab(['--docker-host', 'tcp://127.0.0.1:1', 'experiment', 'rate-sweep', '--steps', '1', '--hold', '1']);
+    assert.equal(noStack.code, 1);
+    assert.match(noStack.stderr, /No lab stack is running: start Lambda or Kappa with its jobs/);
+    assert.doesNotMatch(noStack.stderr, /\n\s+at /, 'no stack trace');
+    const noRecord = await archlab(['report', path.join(repoRoot, '.testbed', 'no-such-experiment')]);
+    assert.equal(noRecord.code, 1);
+    assert.match(noRecord.stderr, /No rate sweep in .*no-such-experiment: rate-sweep\.json is missing/);
   });
 
   it('rejects a bad server address before connecting (exit code 2)', async () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { analyzeStep, chokePoints, percentile, rateSweepPlan, slopePerSecond, type StepMeasurement } from '../../src/core/experiments/rateSweep';
+import { percentile } from '../../src/core/comparisonSeries';
+import { analyzeStep, chokePoints, rateSweepPlan, slopePerSecond, type StepMeasurement } from '../../src/core/experiments/rateSweep';
 
 const step = (index: number, offeredRate: number) => ({ index, offeredRate, holdMs: 10_000 });
 /** A pipeline processing `rate`/s while `offered`/s arrive, sampled every second for 10 s. */
@@ -26,7 +27,7 @@ describe('rate sweep plan and analysis', () => {
     );
     assert.equal(slopePerSecond([[0, 7]]), 0);
     assert.equal(percentile([5, 1, 3, 2, 4], 50), 3);
-    assert.equal(percentile([], 95), undefined);
+    assert.equal(percentile([], 95), null);
   });
 
   it('finds the first step where a pipeline falls behind, and names the container at its CPU limit', () => {

@@ -4,10 +4,13 @@
 // Pipelines view's states and the comparison panel's numbers (read through the extension's test API).
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { Comparison, Pipeline } from '../../src/core/comparison';
+import { SETTLE_FRACTION, type RateSweepResult } from '../../src/core/experiments/sweepResult';
 import type { JobState } from '../../src/core/jobState';
 import { STACKS, type StackName } from '../../src/core/stacks';
 import type { ArchlabApi } from '../../src/extension';
@@ -223,9 +226,91 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
     assert.match((await stateOf('kappa', 'kappa_replay'))!.reason ?? '', /switched/);
     const live = (await stateOf('kappa', 'kappa_stream'))!;
     assert.equal(live.report?.version, replay.to, 'the live stream carries on with the new version');
+    // And it still counts: the replay must not take the Spark cluster from under the live stream.
+    await generate(2_000);
+    await comparisonWhere('kappa counts new events after the replay', (x) => x.totals.kappa.version === replay.to && exactFor(x, ['validation', 'kappa']));
   });
 
   it('kappa: every container stayed under its memory limit through the replay (peaks in test-results/memory-peaks.json)', async () => {
     await assertUnderMemoryLimits('kappa');
+  });
+
+  it('Run Rate Sweep on kappa finds where it chokes and why; its CSVs, plots and report agree with the raw series it recorded', async () => {
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'archlab-sweep-'));
+    const run = await vscode.commands.executeCommand<{ folder: string; complete: boolean; chokePoints: { pipeline: string; reason: string }[] }>(
+      'archlab.runRateSweep',
+      { startRate: 1000, factor: 8, steps: 3, holdMs: 24_000, freshnessLimitMs: 3_000, out: folder, openReport: false },
+    );
+    assert.ok(run?.complete, `the sweep ran every step: ${JSON.stringify(run)}`);
+    const record = JSON.parse(await fs.readFile(path.join(folder, 'rate-sweep.json'), 'utf8')) as RateSweepResult;
+    console.log(
+      `      sweep: ${record.steps.map((s) => `${s.step.offeredRate}/s offered, generator ${Math.round(s.generatorRate)}/s, ${s.pipelines.map((p) => `${p.pipeline} ${Math.round(p.throughput)}/s p95 ${p.freshnessP95}`).join(', ')}`).join(' | ')}`,
+    );
+    console.log(`      choke points: ${JSON.stringify(record.chokePoints)}; load ${record.machine.loadAtStart} → ${record.machine.loadAtEnd}`);
+    assert.equal(record.steps.length, 3);
+    const first = record.steps[0].pipelines.find((p) => p.pipeline === 'kappa')!;
+    assert.ok(first.throughput > 0.8 * record.steps[0].step.offeredRate, `kappa counted at the first step: ${first.throughput}/s`);
+    const top = record.steps[record.steps.length - 1];
+    assert.ok(top.generatorRate >= 0.9 * top.step.offeredRate, `the generator is not the limit of the top step: ${top.generatorRate}/s`);
+    const kappaChoke = record.chokePoints.find((c) => c.pipeline === 'kappa');
+    assert.ok(kappaChoke, 'kappa chokes at one of the steps');
+    assert.ok(kappaChoke.reason.length > 0);
+    const shown = await api.experiment();
+    assert.equal(shown?.folder, folder, 'the Experiments tab shows this sweep');
+    assert.deepEqual(
+      shown.chokePoints.map((c) => [c.pipeline, c.offeredRate, c.reason]),
+      record.chokePoints.map((c) => [c.pipeline, c.step.offeredRate, c.reason]),
+    );
+    assert.equal(shown.plots.length, 5, 'with its five plots');
+
+    // The step figures are the raw series' own: recompute kappa's throughput per step from the series CSV.
+    const [header, ...rows] = (await fs.readFile(path.join(folder, 'rate-sweep-series.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    const stepsCsv = (await fs.readFile(path.join(folder, 'rate-sweep-steps.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    for (const step of record.steps) {
+      const mine = rows.filter((r) => Number(r[col('step')]) === step.step.index && r[col('kappa_processed')] !== '');
+      const settled = mine.length < 4 ? mine : mine.slice(Math.floor(mine.length * SETTLE_FRACTION));
+      const [first, last] = [settled[0], settled[settled.length - 1]];
+      const throughput =
+        ((Number(last[col('kappa_processed')]) - Number(first[col('kappa_processed')])) * 1000) / (Number(last[col('at_ms')]) - Number(first[col('at_ms')]));
+      const written = stepsCsv.find((r) => r[0] === String(step.step.index) && r[3] === 'kappa')!;
+      assert.ok(Math.abs(Number(written[4]) - throughput) < 0.11, `step ${step.step.index}: ${written[4]} = ${throughput.toFixed(1)} from the series`);
+    }
+    const report = await fs.readFile(path.join(folder, 'rate-sweep-report.md'), 'utf8');
+    assert.ok(report.includes(`**Kappa** chokes at ${kappaChoke.step.offeredRate.toLocaleString('en-US')} events/s`), report.slice(0, 1500));
+    for (const plot of ['throughput', 'freshness', 'lag', 'cpu', 'memory']) {
+      assert.match(await fs.readFile(path.join(folder, `rate-sweep-${plot}.svg`), 'utf8'), /^<svg /, `${plot} plot`);
+    }
+
+    // The command line writes the same report again from the record alone.
+    await fs.rm(path.join(folder, 'rate-sweep-report.md'));
+    const cli = path.join(repoRoot, 'bin', 'archlab.js');
+    const again = await exec(process.execPath, [cli, '--json', 'report', folder], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.ok((JSON.parse(again.stdout) as { files: string[] }).files.some((f) => f.endsWith('rate-sweep-report.md')));
+    assert.equal(await fs.readFile(path.join(folder, 'rate-sweep-report.md'), 'utf8'), report);
+
+    // And runs an experiment, the way a teacher scripts one: a short single step, its record and files written.
+    const scripted = path.join(folder, 'cli');
+    const cliRun = await exec(
+      process.execPath,
+      [cli, '--json', 'experiment', 'rate-sweep', '--start-rate', '500', '--steps', '1', '--hold', '12', '--out', scripted],
+      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 300_000 },
+    );
+    const printed = JSON.parse(cliRun.stdout) as { complete: boolean; steps: { generatorRate: number }[]; files: string[] };
+    assert.equal(printed.complete, true);
+    assert.equal(printed.steps.length, 1);
+    assert.ok(printed.steps[0].generatorRate > 400, `the generator offered 500 events/s: ${printed.steps[0].generatorRate}`);
+    assert.ok(printed.files.some((f) => f.endsWith('rate-sweep-report.md')));
+
+    // Overloaded or not, kappa ends exact: it catches up with every event the sweep sent.
+    await comparisonWhere('kappa exact after the sweep', (x) => exactFor(x, ['validation', 'kappa']), 600_000);
+    await fs.rm(folder, { recursive: true, force: true });
   });
 });

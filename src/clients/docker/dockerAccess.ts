@@ -7,10 +7,13 @@ import type { DockerClient } from './types';
 export class DockerAccess {
   private cached: { host: string; client: DockerClient; compose: ComposeCli } | undefined;
 
-  constructor(private readonly hostSetting: () => string) {}
+  constructor(
+    private readonly hostSetting: () => string,
+    private readonly settingName?: string,
+  ) {}
 
   endpoint(): DockerEndpoint {
-    return resolveDockerEndpoint({ setting: this.hostSetting() });
+    return resolveDockerEndpoint({ setting: this.hostSetting(), settingName: this.settingName });
   }
 
   client(): DockerClient {

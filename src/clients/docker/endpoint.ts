@@ -18,6 +18,8 @@ export interface EndpointInputs {
   /** The docker CLI's config folder; defaults to DOCKER_CONFIG or ~/.docker. */
   dockerConfigDir?: string;
   platform?: NodeJS.Platform;
+  /** How the user names the setting in messages (the CLI: its flag). */
+  settingName?: string;
 }
 
 export const DEFAULT_DOCKER_HOST = {
@@ -27,7 +29,7 @@ export const DEFAULT_DOCKER_HOST = {
 
 export function resolveDockerEndpoint(inputs: EndpointInputs = {}): DockerEndpoint {
   const env = inputs.env ?? process.env;
-  if (inputs.setting && inputs.setting.trim() !== '') return { host: inputs.setting.trim(), source: 'setting archlab.docker.host' };
+  if (inputs.setting && inputs.setting.trim() !== '') return { host: inputs.setting.trim(), source: inputs.settingName ?? 'setting archlab.docker.host' };
   if (env.DOCKER_HOST && env.DOCKER_HOST.trim() !== '') return { host: env.DOCKER_HOST.trim(), source: 'DOCKER_HOST' };
   const configDir = inputs.dockerConfigDir ?? env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
   const context = env.DOCKER_CONTEXT ?? currentContextName(configDir);

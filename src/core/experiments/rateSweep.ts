@@ -2,6 +2,8 @@
 // its lag moved, how fresh its answer was; and the choke point: the first step where a pipeline falls behind
 // without bound or its freshness passes the limit, with the reason read from what was measured.
 
+import { percentile } from '../comparisonSeries';
+
 export interface RateSweepOptions {
   /** Offered events/s of the first step. */
   startRate: number;
@@ -58,6 +60,8 @@ export interface StepMeasurement {
   containers: ContainerLoad[];
   /** Lambda: batch cycle durations in the step, against the cycle interval (ms). */
   batchCycles?: { durationsMs: number[]; intervalMs: number };
+  /** The machine's cores: containers without a CPU limit share them. */
+  machineCores?: number;
 }
 
 export interface PipelineStepResult {
@@ -83,13 +87,6 @@ export function slopePerSecond(points: readonly [number, number][]): number {
   return (sxy / sxx) * 1000;
 }
 
-/** Nearest-rank percentile of the values (undefined when there are none). */
-export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 /**
  * A pipeline chokes at a step when its lag grows by more than a tenth of the offered rate per second (it cannot
  * keep up and would fall behind without bound) or its p95 freshness passes the limit.
@@ -102,9 +99,9 @@ export function analyzeStep(measurement: StepMeasurement, freshnessLimitMs: numb
     const throughput = seconds > 0 ? (last.processed - first.processed) / seconds : 0;
     const lagSlope = slopePerSecond(samples.map((s) => [s.at, s.lag]));
     const freshness = samples.flatMap((s) => (s.freshnessMs === undefined ? [] : [s.freshnessMs]));
-    const freshnessP95 = percentile(freshness, 95);
+    const freshnessP95 = percentile(freshness, 95) ?? undefined;
     const choking = lagSlope > 0.1 * measurement.step.offeredRate || (freshnessP95 !== undefined && freshnessP95 > freshnessLimitMs);
-    return { pipeline, throughput, lagSlope, freshnessP50: percentile(freshness, 50), freshnessP95, choking };
+    return { pipeline, throughput, lagSlope, freshnessP50: percentile(freshness, 50) ?? undefined, freshnessP95, choking };
   });
 }
 
@@ -121,6 +118,11 @@ export function chokeReason(measurement: StepMeasurement, pipeline: string): str
   const memory = [...atMemory].sort((a, b) => own(a) - own(b))[0];
   if (memory)
     return `${memory.name} is at its memory limit (${Math.round(memory.memoryBytes / 2 ** 20)} of ${Math.round((memory.memoryLimitBytes ?? 0) / 2 ** 20)} MiB)`;
+  const used = measurement.containers.reduce((a, c) => a + c.cpuCores, 0);
+  if (measurement.machineCores !== undefined && used >= 0.85 * measurement.machineCores) {
+    const top = [...measurement.containers].sort((a, b) => b.cpuCores - a.cpuCores).slice(0, 2);
+    return `the machine's ${measurement.machineCores} cores are busy (${used.toFixed(2)} used by the containers; most by ${top.map((c) => `${c.name} ${c.cpuCores.toFixed(2)}`).join(', ')})`;
+  }
   const cycles = measurement.batchCycles;
   const longest = cycles && Math.max(0, ...cycles.durationsMs);
   if (cycles && longest !== undefined && longest > cycles.intervalMs)

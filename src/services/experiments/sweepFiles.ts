@@ -1,0 +1,73 @@
+// A rate sweep's files in a folder: the record (JSON), its CSVs, the plots (SVG) and the Markdown report. The
+// report can be written again from the record alone (`archlab report <folder>`).
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { chartsBundle } from '../../clients/bundles';
+import { UserFacingError } from '../../core/errors';
+import {
+  sweepCharts,
+  sweepContainersCsv,
+  SWEEP_FILES,
+  sweepMarkdown,
+  sweepSeriesCsv,
+  sweepStepsCsv,
+  sweepView,
+  type SweepView,
+} from '../../core/experiments/sweepReport';
+import type { RateSweepResult } from '../../core/experiments/sweepResult';
+
+/** Writes the record, then the report and everything it shows; returns the files written (absolute paths). */
+export async function writeSweep(result: RateSweepResult, folder: string): Promise<string[]> {
+  await fs.mkdir(folder, { recursive: true });
+  await fs.writeFile(path.join(folder, SWEEP_FILES.result), `${JSON.stringify(result, null, 2)}\n`);
+  return [path.join(folder, SWEEP_FILES.result), ...(await writeSweepReport(folder, result))];
+}
+
+/** The CSVs, plots and report from the record in `folder` (or the one given). */
+export async function writeSweepReport(folder: string, result?: RateSweepResult): Promise<string[]> {
+  const record = result ?? (await readSweep(folder));
+  const charts = sweepCharts(record);
+  const files: [string, string][] = [
+    [SWEEP_FILES.series, sweepSeriesCsv(record)],
+    [SWEEP_FILES.containers, sweepContainersCsv(record)],
+    [SWEEP_FILES.steps, sweepStepsCsv(record)],
+  ];
+  const { renderSvg } = chartsBundle();
+  for (const chart of charts) files.push([chart.file, await renderSvg(chart.spec)]);
+  files.push([SWEEP_FILES.report, sweepMarkdown(record, charts)]);
+  await Promise.all(files.map(([name, text]) => fs.writeFile(path.join(folder, name), text)));
+  return files.map(([name]) => path.join(folder, name));
+}
+
+export async function readSweep(folder: string): Promise<RateSweepResult> {
+  const file = path.join(folder, SWEEP_FILES.result);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new UserFacingError(`No rate sweep in ${folder}: ${SWEEP_FILES.result} is missing. Run "archlab experiment rate-sweep --out ${folder}" first.`);
+  }
+  let record: RateSweepResult;
+  try {
+    record = JSON.parse(text) as RateSweepResult;
+  } catch {
+    throw new UserFacingError(`${file} is not valid JSON: write it again with "archlab experiment rate-sweep".`);
+  }
+  if (record.experiment !== 'rate-sweep' || record.formatVersion !== 1 || !Array.isArray(record.samples)) {
+    throw new UserFacingError(`${file} is not a rate sweep record this version of Archlab reads.`);
+  }
+  return record;
+}
+
+/** The sweep in `folder` as the comparison panel shows it: its record's figures and the plots it wrote. */
+export async function readSweepView(folder: string): Promise<SweepView> {
+  const record = await readSweep(folder);
+  const plots = await Promise.all(
+    sweepCharts(record).map(async (chart) => ({ title: chart.title, svg: await fs.readFile(path.join(folder, chart.file), 'utf8').catch(() => '') })),
+  );
+  return sweepView(
+    record,
+    folder,
+    plots.filter((p) => p.svg.startsWith('<svg')),
+  );
+}
