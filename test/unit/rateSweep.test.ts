@@ -55,4 +55,21 @@ describe('rate sweep plan and analysis', () => {
     const [point] = chokePoints([{ step: step(0, 4000), generatorRate: 2500, pipelines: { kappa: samples(2500, 2500, 20_000) }, containers: [] }], 10_000);
     assert.match(point.reason, /the generator sent 2500 of 4000/);
   });
+
+  it('names a saturated machine when no container is at its limit but the load average passes the cores', () => {
+    const [point] = chokePoints(
+      [
+        {
+          step: step(0, 4000),
+          generatorRate: 4000,
+          pipelines: { kappa: samples(2500, 4000) },
+          containers: [{ name: 'kafka', cpuCores: 0.6, memoryBytes: 1 }],
+          machineCores: 2,
+          machineLoad: 9.5,
+        },
+      ],
+      10_000,
+    );
+    assert.match(point.reason, /the machine is saturated: load average 9\.5 on 2 cores/);
+  });
 });

@@ -62,6 +62,8 @@ export interface StepMeasurement {
   batchCycles?: { durationsMs: number[]; intervalMs: number };
   /** The machine's cores: containers without a CPU limit share them. */
   machineCores?: number;
+  /** The machine's mean 1-minute load average over the step. */
+  machineLoad?: number;
 }
 
 export interface PipelineStepResult {
@@ -122,6 +124,9 @@ export function chokeReason(measurement: StepMeasurement, pipeline: string): str
   if (measurement.machineCores !== undefined && used >= 0.85 * measurement.machineCores) {
     const top = [...measurement.containers].sort((a, b) => b.cpuCores - a.cpuCores).slice(0, 2);
     return `the machine's ${measurement.machineCores} cores are busy (${used.toFixed(2)} used by the containers; most by ${top.map((c) => `${c.name} ${c.cpuCores.toFixed(2)}`).join(', ')})`;
+  }
+  if (measurement.machineCores !== undefined && measurement.machineLoad !== undefined && measurement.machineLoad >= measurement.machineCores) {
+    return `the machine is saturated: load average ${measurement.machineLoad.toFixed(1)} on ${measurement.machineCores} cores (the generator, the editor and the containers share them)`;
   }
   const cycles = measurement.batchCycles;
   const longest = cycles && Math.max(0, ...cycles.durationsMs);

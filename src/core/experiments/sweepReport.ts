@@ -16,10 +16,10 @@ export const SWEEP_FILES = {
 /** One row per sample: the offered rate, the generator's acknowledged events, and per pipeline its counts. */
 export function sweepSeriesCsv(result: RateSweepResult): string {
   const pipelines = pipelinesOf(result);
-  const header = ['at_ms', 'step', 'offered_per_s', 'generator_acked', 'produced'];
+  const header = ['at_ms', 'step', 'offered_per_s', 'generator_acked', 'produced', 'load_average'];
   for (const p of pipelines) header.push(`${PIPELINE_KEYS[p]}_processed`, `${PIPELINE_KEYS[p]}_lag`, `${PIPELINE_KEYS[p]}_freshness_ms`);
   const rows = result.samples.map((s) => {
-    const row = [String(s.at), String(s.step), String(s.offeredRate), String(s.generatorAcked), num(s.produced)];
+    const row = [String(s.at), String(s.step), String(s.offeredRate), String(s.generatorAcked), num(s.produced), num(s.load, 2)];
     for (const p of pipelines) {
       const f = s.pipelines[p];
       row.push(num(f?.processed), num(f?.lag), num(f?.freshnessMs, 1));

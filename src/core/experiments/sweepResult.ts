@@ -28,6 +28,8 @@ export interface SweepSample {
   /** Per pipeline: events counted so far, how many produced events it does not reflect yet, and its freshness. */
   pipelines: Partial<Record<Pipeline, { processed: number; lag: number; freshnessMs?: number }>>;
   containers: ContainerLoad[];
+  /** The machine's 1-minute load average when the sample was taken. */
+  load?: number;
 }
 
 export interface MachineInfo {
@@ -89,6 +91,8 @@ function meanLoads(samples: readonly SweepSample[]): ContainerLoad[] {
   return [...byName.values()].map(({ load, cpu, n }) => ({ ...load, cpuCores: cpu / n }));
 }
 
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
 /** The step's measurement from its settled samples: generator rate, pipeline samples, mean CPU and peak memory. */
 export function measurementOf(step: SweepStep, samples: readonly SweepSample[], machineCores?: number): StepMeasurement {
   const mine = settled(samples.filter((s) => s.step === step.index));
@@ -108,6 +112,7 @@ export function measurementOf(step: SweepStep, samples: readonly SweepSample[], 
     pipelines,
     containers: meanLoads(mine),
     machineCores,
+    machineLoad: mine.some((s) => s.load !== undefined) ? mean(mine.flatMap((s) => (s.load === undefined ? [] : [s.load]))) : undefined,
   };
 }
 

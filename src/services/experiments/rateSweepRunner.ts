@@ -134,6 +134,7 @@ export class RateSweepRunner {
       produced: point?.produced ?? null,
       pipelines,
       containers: loads,
+      load: os.loadavg()[0],
     };
   }
 
