@@ -155,11 +155,18 @@ describe('Archlab UI: the comparison panel (fixture data, not yet real Cassandra
   it('is keyboard accessible: the toolbar, the window choice and the table are reachable with Tab', async () => {
     await frame.locator('h1').click();
     const reached: string[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
-      reached.push(await frame.evaluate(() => document.activeElement?.id || document.activeElement?.className || ''));
+      reached.push(
+        await frame.evaluate(() => {
+          const e = document.activeElement;
+          const tag = e?.tagName.toLowerCase();
+          return tag === 'vscode-tab-header' || tag === 'vscode-tab-panel' ? tag : e?.id || e?.className || '';
+        }),
+      );
     }
-    assert.deepEqual(reached.slice(0, 5), ['refresh', 'export', 'clear', 'table-wrap', 'window'], reached.join(' | '));
+    // The toolbar, then the tab list (Snacks | Experiments) and its panel, then the table and the window choice.
+    assert.deepEqual(reached.slice(0, 7), ['refresh', 'export', 'clear', 'vscode-tab-header', 'vscode-tab-panel', 'table-wrap', 'window'], reached.join(' | '));
     assert.equal(await frame.locator('#answer thead th[scope="col"]').count(), 7);
     assert.equal(await frame.locator('#answer tbody th[scope="row"]').count(), 8);
   });

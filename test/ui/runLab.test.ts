@@ -20,10 +20,13 @@ describe('Archlab UI: Run the Lab… (both stacks on the real Docker engine, sta
   let page: Page;
   let stop: () => Promise<void> = async () => undefined;
 
+  /** Picks by typing: a click on a row failed once while the list re-rendered under the pointer ("not visible"). */
   const quickPick = async (label: string) => {
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ timeout: 60_000 });
-    await row.click();
+    await page.locator('.quick-input-widget input').fill(label);
+    await row.waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
   };
   const input = async (value: string) => {
     const box = page.locator('.quick-input-widget input');
