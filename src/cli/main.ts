@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { compare } from '../core/comparison';
 import { isUserFacingError, shortMessage } from '../core/errors';
+import { DEFAULT_RATE_SWEEP } from '../core/experiments/rateSweep';
 import { formatCount } from '../core/format';
 import type { Logger } from '../core/logger';
 import { MAX_EVENTS_PER_SECOND } from '../core/settings';
@@ -288,11 +289,16 @@ export function program(): Command {
   experiment
     .command('rate-sweep')
     .description('step the offered rate up and hold each step; find where each pipeline chokes, and why')
-    .option('--start-rate <events/s>', 'offered rate of the first step', positiveNumber('--start-rate'), 500)
-    .option('--factor <x>', 'each step offers this many times the one before', positiveNumber('--factor', 1), 2)
-    .option('--steps <n>', 'number of steps', wholeNumber('--steps', 20), 6)
-    .option('--hold <seconds>', 'how long each step is held', positiveNumber('--hold'), 60)
-    .option('--freshness-limit <seconds>', 'a pipeline whose freshness p95 passes this is choking', positiveNumber('--freshness-limit'), 10)
+    .option('--start-rate <events/s>', 'offered rate of the first step', positiveNumber('--start-rate'), DEFAULT_RATE_SWEEP.startRate)
+    .option('--factor <x>', 'each step offers this many times the one before', positiveNumber('--factor', 1), DEFAULT_RATE_SWEEP.factor)
+    .option('--steps <n>', 'number of steps', wholeNumber('--steps', 20), DEFAULT_RATE_SWEEP.steps)
+    .option('--hold <seconds>', 'how long each step is held', positiveNumber('--hold'), DEFAULT_RATE_SWEEP.holdMs / 1000)
+    .option(
+      '--freshness-limit <seconds>',
+      'a pipeline whose freshness p95 passes this is choking',
+      positiveNumber('--freshness-limit'),
+      DEFAULT_RATE_SWEEP.freshnessLimitMs / 1000,
+    )
     .option('--seed <n>', 'random seed of the events', wholeNumber('--seed'), 42)
     .option('--out <folder>', 'where to write the record and the report (default: archlab-experiments/rate-sweep-<time>)')
     .action((options: { startRate: number; factor: number; steps: number; hold: number; freshnessLimit: number; seed: number; out?: string }) =>

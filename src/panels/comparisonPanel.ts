@@ -250,7 +250,7 @@ export class ComparisonPanel implements vscode.Disposable {
         return;
       case 'openExperimentReport': {
         const latest = await this.deps.experiment();
-        if (latest) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${latest.folder}/${SWEEP_FILES.report}`));
+        if (latest) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(vscode.Uri.file(latest.folder), SWEEP_FILES.report));
         return;
       }
     }
