@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { readSettings, warnAboutSettings } from './commands/settingsProblems';
 import type { Comparison, ComparisonFeed } from './core/comparison';
-import type { SweepView } from './core/experiments/sweepReport';
+import type { ExperimentView } from './core/experiments/experimentView';
 import type { ArchlabSettings, SettingProblem } from './core/settings';
 import { registerComparisonPanel } from './panels/comparisonPanel';
 import type { ContainersState } from './services/containers';
@@ -31,7 +31,7 @@ export interface ArchlabApi {
   /** What the comparison panel shows now (null before it read the views). */
   comparison(): Comparison | null;
   /** What the comparison's Experiments tab shows (null: no experiment yet). */
-  experiment(): Promise<SweepView | null>;
+  experiment(): Promise<ExperimentView | null>;
   jobs(): JobsService;
   /** The Pipelines view's tree: its nodes are plain data. */
   pipelinesTree(): PipelinesTreeProvider;
@@ -50,13 +50,13 @@ export function activate(context: vscode.ExtensionContext): ArchlabApi {
     workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     log,
   });
-  const { docker, containers, kafka, cassandra, stacks, truth, generator, jobs, feed: labFeed, rateSweep } = services;
+  const { docker, containers, kafka, cassandra, stacks, truth, generator, jobs, feed: labFeed, rateSweep, scale } = services;
   context.subscriptions.push({ dispose: () => void services.dispose() });
 
   let feed: ComparisonFeed = labFeed;
   const comparison = registerComparisonPanel(context, () => feed, log);
   const views = registerViews(context, { containers, kafka, cassandra, generator, stacks, jobs, uiUrlOf: serviceUiUrl });
-  registerCommands({ extension: context, log, docker, containers, stacks, kafka, cassandra, generator, truth, jobs, comparison, rateSweep }, views);
+  registerCommands({ extension: context, log, docker, containers, stacks, kafka, cassandra, generator, truth, jobs, comparison, rateSweep, scale }, views);
 
   warnAboutSettings(readSettings().problems);
   context.subscriptions.push(

@@ -9,7 +9,9 @@ import { formatCount } from '../core/format';
 import type { Logger } from '../core/logger';
 import { MAX_EVENTS_PER_SECOND } from '../core/settings';
 import { STACK_NAMES, STACKS, type StackName } from '../core/stacks';
-import { writeSweep, writeSweepReport } from '../services/experiments/sweepFiles';
+import { DEFAULT_SCALE, parseScaleSetting } from '../core/experiments/scale';
+import { writeScale } from '../services/experiments/scaleFiles';
+import { writeExperimentReport, writeSweep } from '../services/experiments/sweepFiles';
 import { createLabServices, type LabServices } from '../services/labServices';
 import { groupHealth } from '../services/stacks';
 import { FileSecretStore } from './fileSecrets';
@@ -331,12 +333,56 @@ export function program(): Command {
       }),
     );
 
+  experiment
+    .command('scale')
+    .description('count the same backlog under several Spark settings (workers:cores per job:executor memory); what does each change?')
+    .option(
+      '--settings <list>',
+      'comma-separated workers:cores:memory settings, the first is the baseline',
+      DEFAULT_SCALE.settings.map((s) => `${s.sparkWorkers}:${s.coresPerJob}:${s.executorMemory}`).join(','),
+    )
+    .option('--backlog <events>', 'events sent while the jobs are stopped, per setting', wholeNumber('--backlog'), DEFAULT_SCALE.backlogEvents)
+    .option(
+      '--timeout <seconds>',
+      'give up on a setting whose jobs have not caught up after this long',
+      positiveNumber('--timeout'),
+      DEFAULT_SCALE.timeoutMs / 1000,
+    )
+    .option('--seed <n>', 'random seed of the events', wholeNumber('--seed'), 42)
+    .option('--out <folder>', 'where to write the record and the report (default: archlab-experiments/scale-<time>)')
+    .action((options: { settings: string; backlog: number; timeout: number; seed: number; out?: string }) =>
+      withServices(global(), async (services, signal) => {
+        let settings;
+        try {
+          settings = options.settings.split(',').map(parseScaleSetting);
+        } catch (error) {
+          throw new CliFailure(`--settings: ${(error as Error).message}.`, EXIT.usage);
+        }
+        const folder = path.resolve(options.out ?? defaultExperimentFolder('scale'));
+        const result = await services.scale.run({
+          settings,
+          backlogEvents: options.backlog,
+          timeoutMs: options.timeout * 1000,
+          seed: options.seed,
+          signal,
+          onProgress: progress(global().json === true),
+        });
+        const files = await writeScale(result, folder);
+        const lines = [
+          ...result.comparisons.map((c) => `${result.runs[c.setting].setting.label}: ${c.verdict}: ${c.reason}`),
+          `Report: ${files.find((f) => f.endsWith('.md'))}`,
+        ];
+        print(global(), { folder, files, complete: result.complete, comparisons: result.comparisons, results: result.results }, lines.join('\n'));
+        if (!result.complete) process.exitCode = EXIT.failed;
+      }),
+    );
+
   cli
     .command('report')
     .description('write the Markdown report, CSVs and plots of an experiment again from its record')
     .argument('<folder>', 'the folder an experiment wrote')
     .action(async (folder: string) => {
-      const files = await writeSweepReport(path.resolve(folder));
+      const files = await writeExperimentReport(path.resolve(folder));
       print(global(), { folder: path.resolve(folder), files }, `Report: ${files.find((f) => f.endsWith('.md'))}`);
     });
 

@@ -4,6 +4,7 @@ import type { ComparisonPanels } from '../panels/comparisonPanel';
 import type { CassandraConnections, KafkaConnections } from '../services/connections';
 import type { ContainersModel } from '../services/containers';
 import type { RateSweepRunner } from '../services/experiments/rateSweepRunner';
+import type { ScaleRunner } from '../services/experiments/scaleRunner';
 import type { GeneratorService } from '../services/generator/generatorService';
 import type { JobsService } from '../services/jobs';
 import type { TruthService } from '../services/truth';
@@ -34,6 +35,7 @@ export interface CommandServices {
   jobs: JobsService;
   comparison: ComparisonPanels;
   rateSweep: RateSweepRunner;
+  scale: ScaleRunner;
 }
 
 /** Every command Archlab contributes; package.json's contributes.commands must list exactly these. */
@@ -66,7 +68,7 @@ export function registerCommands(services: CommandServices, views: ArchlabViews)
     ...topicCommands({ source: services.kafka, tree: views.topics.tree, peeks: views.topics.peeks, log }),
     ...generatorCommands(generator),
     ...comparisonCommands(services.comparison),
-    ...experimentCommands(services.rateSweep, services.comparison, services.extension.globalStorageUri),
+    ...experimentCommands(services.rateSweep, services.scale, services.comparison, services.extension.globalStorageUri),
     ...jobCommands({ jobs: services.jobs, stacks, docker: services.docker, log, refresh: () => void views.refresh('pipelines') }),
     'archlab.runLab': runLabCommand(stacks, services.jobs, generator),
     'archlab.pipelines.refresh': () => views.refresh('pipelines'),

@@ -5,8 +5,10 @@ import * as vscode from 'vscode';
 import type { Comparison, ComparisonFeed } from '../core/comparison';
 import type { ChartId } from '../core/comparisonExport';
 import { shortMessage } from '../core/errors';
-import { SWEEP_FILES, type SweepView } from '../core/experiments/sweepReport';
-import { readSweepView } from '../services/experiments/sweepFiles';
+import type { ExperimentView } from '../core/experiments/experimentView';
+import { SCALE_FILES } from '../core/experiments/scaleReport';
+import { SWEEP_FILES } from '../core/experiments/sweepReport';
+import { readExperimentView } from '../services/experiments/sweepFiles';
 import { ComparisonModel } from './comparisonModel';
 import { COMPARISON_VIEW_TYPE, isPageToHost, type HostToPage, type PageToHost } from './protocol';
 
@@ -25,7 +27,7 @@ export interface ComparisonDeps {
   model: ComparisonModel;
   log: vscode.LogOutputChannel;
   /** The latest experiment, for the Experiments tab. */
-  experiment: () => Promise<SweepView | null>;
+  experiment: () => Promise<ExperimentView | null>;
   /** Whether the page should switch to the Experiments tab once it is ready (asked once). */
   takeReveal: () => boolean;
 }
@@ -250,7 +252,11 @@ export class ComparisonPanel implements vscode.Disposable {
         return;
       case 'openExperimentReport': {
         const latest = await this.deps.experiment();
-        if (latest) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(vscode.Uri.file(latest.folder), SWEEP_FILES.report));
+        if (latest)
+          await vscode.commands.executeCommand(
+            'markdown.showPreview',
+            vscode.Uri.joinPath(vscode.Uri.file(latest.folder), latest.kind === 'scale' ? SCALE_FILES.report : SWEEP_FILES.report),
+          );
         return;
       }
     }
@@ -296,7 +302,7 @@ export class ComparisonPanel implements vscode.Disposable {
   }
 
   /** Shows the experiment in its tab; `reveal` switches to that tab. */
-  showExperiment(experiment: SweepView | null, reveal = false): void {
+  showExperiment(experiment: ExperimentView | null, reveal = false): void {
     this.post({ type: 'experiment', experiment, reveal });
   }
 
@@ -344,22 +350,22 @@ export interface ComparisonPanels {
   /** The comparison the panel shows now (null before its first reading). */
   latest(): Comparison | null;
   /** Shows the experiment written to `folder` in the Experiments tab (and remembers it for this workspace). */
-  showExperiment(folder: string): Promise<SweepView>;
+  showExperiment(folder: string): Promise<ExperimentView>;
   /** What the Experiments tab shows (null: no experiment yet). */
-  latestExperiment(): Promise<SweepView | null>;
+  latestExperiment(): Promise<ExperimentView | null>;
 }
 
 const EXPERIMENT_KEY = 'archlab.comparison.experimentFolder';
 
 /** Registers the comparison panel's serializer (it comes back after a window reload) and returns its entry points. */
 export function registerComparisonPanel(context: vscode.ExtensionContext, feed: () => ComparisonFeed, log: vscode.LogOutputChannel): ComparisonPanels {
-  let experiment: SweepView | null | undefined;
+  let experiment: ExperimentView | null | undefined;
   /** The remembered experiment, read from its folder once; a folder that is gone is forgotten, with a log line. */
-  const latestExperiment = async (): Promise<SweepView | null> => {
+  const latestExperiment = async (): Promise<ExperimentView | null> => {
     if (experiment !== undefined) return experiment;
     const folder = context.workspaceState.get<string>(EXPERIMENT_KEY);
     experiment = folder
-      ? await readSweepView(folder).catch((error: unknown) => {
+      ? await readExperimentView(folder).catch((error: unknown) => {
           log.warn(`comparison: the last experiment in ${folder} could not be read: ${shortMessage(error)}`);
           return null;
         })
@@ -405,7 +411,7 @@ export function registerComparisonPanel(context: vscode.ExtensionContext, feed: 
     hasData: () => deps.model.store.points.length > 0 || deps.model.latest !== null,
     latest: () => deps.model.latest,
     showExperiment: async (folder) => {
-      const view = await readSweepView(folder);
+      const view = await readExperimentView(folder);
       experiment = view;
       await context.workspaceState.update(EXPERIMENT_KEY, folder);
       const panel = ComparisonPanel.open;

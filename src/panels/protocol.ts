@@ -3,7 +3,7 @@
 import type { Comparison, StackName } from '../core/comparison';
 import type { ChartId } from '../core/comparisonExport';
 import type { SeriesPoint } from '../core/comparisonSeries';
-import type { SweepView } from '../core/experiments/sweepReport';
+import type { ExperimentView } from '../core/experiments/experimentView';
 
 export const COMPARISON_VIEW_TYPE = 'archlab.comparison';
 
@@ -19,7 +19,7 @@ export type HostToPage =
   | { type: 'collectCharts'; requestId: number }
   | { type: 'exported'; folder: string; files: string[] }
   /** The latest experiment, for the Experiments tab (null: none yet). */
-  | { type: 'experiment'; experiment: SweepView | null; reveal: boolean }
+  | { type: 'experiment'; experiment: ExperimentView | null; reveal: boolean }
   | { type: 'exportFailed'; message: string };
 
 /** What the page tells the host. */

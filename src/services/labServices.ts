@@ -7,6 +7,7 @@ import { LabComparisonFeed } from './comparisonFeed';
 import { CassandraConnections, KafkaConnections } from './connections';
 import { ContainersModel } from './containers';
 import { RateSweepRunner } from './experiments/rateSweepRunner';
+import { ScaleRunner } from './experiments/scaleRunner';
 import { GeneratorService } from './generator/generatorService';
 import { JobsService } from './jobs';
 import { isLabProject, StackService, type SecretStore } from './stacks';
@@ -37,6 +38,7 @@ export interface LabServices {
   jobs: JobsService;
   feed: LabComparisonFeed;
   rateSweep: RateSweepRunner;
+  scale: ScaleRunner;
   log: Logger;
   /** Stops the generator's runs (their truth stored) and closes every client. */
   dispose(): Promise<void>;
@@ -69,6 +71,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
   const jobs = new JobsService({ stacks, docker, kafka, cassandra, log });
   const feed = new LabComparisonFeed(cassandra, kafka, containers, truth);
   const rateSweep = new RateSweepRunner({ generator, feed, containers, docker, log });
+  const scale = new ScaleRunner({ generator, feed, containers, docker, stacks, jobs, settings, log });
   return {
     docker,
     containers,
@@ -80,6 +83,7 @@ export function createLabServices(options: LabServicesOptions): LabServices {
     jobs,
     feed,
     rateSweep,
+    scale,
     log,
     async dispose() {
       containers.dispose();

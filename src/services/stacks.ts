@@ -111,7 +111,16 @@ export function requireStackName(value: unknown): StackName {
 }
 
 export class StackService {
+  /** Compose variables an experiment sets over the memory profile, per stack, while it runs. */
+  private readonly experimentEnv = new Map<StackName, Record<string, string>>();
+
   constructor(private readonly options: StackServiceOptions) {}
+
+  /** Sets (or with undefined, drops) an experiment's compose variables; they apply from the next compose command. */
+  setExperimentEnv(name: StackName, env: Record<string, string> | undefined): void {
+    if (env) this.experimentEnv.set(name, env);
+    else this.experimentEnv.delete(name);
+  }
 
   /** Compose file of a stack: the bundled one, or a per-stack override from archlab.stacks.composeFiles. */
   composeFile(name: StackName): string {
@@ -125,7 +134,11 @@ export class StackService {
     return {
       project: STACKS[name].composeProject,
       file: this.composeFile(name),
-      env: { ...memoryEnv(name, this.options.settings().memoryProfile), [GRAFANA_PASSWORD_ENV]: await this.grafanaPassword(name) },
+      env: {
+        ...memoryEnv(name, this.options.settings().memoryProfile),
+        ...this.experimentEnv.get(name),
+        [GRAFANA_PASSWORD_ENV]: await this.grafanaPassword(name),
+      },
       profiles,
     };
   }

@@ -77,7 +77,7 @@ describe('archlab CLI (built bundle, real Kafka 4 and Cassandra 5)', function ()
     assert.match(compared.stderr, /^Nothing to compare: Docker is not reachable at tcp:\/\/127\.0\.0\.1:1 .*--kafka and --cassandra\.\n$/);
   });
 
-  it('experiment and report: a wrong option is a usage error; no stack, or no record, is one clear message', async () => {
+  it('experiment and report: a wrong option or setting is a usage error; no stack, or no record, is one clear message', async () => {
     const wrong = await archlab(['experiment', 'rate-sweep', '--factor', '1']);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /--factor must be a number above 1/);
@@ -85,9 +85,16 @@ describe('archlab CLI (built bundle, real Kafka 4 and Cassandra 5)', function ()
     assert.equal(noStack.code, 1);
     assert.match(noStack.stderr, /No lab stack is running: start Lambda or Kappa with its jobs/);
     assert.doesNotMatch(noStack.stderr, /\n\s+at /, 'no stack trace');
+    const badSetting = await archlab(['experiment', 'scale', '--settings', '1:1:512m,lots']);
+    assert.equal(badSetting.code, 2);
+    assert.match(badSetting.stderr, /--settings: "lots" is not a scale setting: write workers:cores:memory, e\.g\. 1:2:512m/);
+    const noKappa = await archlab(['--docker-host', 'tcp://127.0.0.1:1', 'experiment', 'scale', '--settings', '1:1:512m,1:2:512m']);
+    assert.equal(noKappa.code, 1);
+    assert.match(noKappa.stderr, /start Kappa with its jobs first/);
+    assert.doesNotMatch(noKappa.stderr, /\n\s+at /, 'no stack trace');
     const noRecord = await archlab(['report', path.join(repoRoot, '.testbed', 'no-such-experiment')]);
     assert.equal(noRecord.code, 1);
-    assert.match(noRecord.stderr, /No rate sweep in .*no-such-experiment: rate-sweep\.json is missing/);
+    assert.match(noRecord.stderr, /No experiment in .*no-such-experiment: neither rate-sweep\.json nor scale\.json is there/);
   });
 
   it('rejects a bad server address before connecting (exit code 2)', async () => {

@@ -95,7 +95,7 @@ describe('rate sweep record and report (computed from the samples)', () => {
     assert.match(svg, /offered events\/s/, 'the axis title is drawn');
     assert.equal((await readSweep(folder)).samples.length, 30);
     await fs.writeFile(path.join(folder, SWEEP_FILES.result), '{"experiment":"other"}');
-    await assert.rejects(readSweep(folder), /not a rate sweep record/);
+    await assert.rejects(readSweep(folder), /not a rate-sweep record/);
     await fs.rm(folder, { recursive: true, force: true });
   });
 });

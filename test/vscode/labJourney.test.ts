@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { Comparison, Pipeline } from '../../src/core/comparison';
+import type { ScaleResult } from '../../src/core/experiments/scaleResult';
 import { SETTLE_FRACTION, type RateSweepResult } from '../../src/core/experiments/sweepResult';
 import type { JobState } from '../../src/core/jobState';
 import { STACKS, type StackName } from '../../src/core/stacks';
@@ -257,6 +258,7 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
     assert.ok(kappaChoke.reason.length > 0);
     const shown = await api.experiment();
     assert.equal(shown?.folder, folder, 'the Experiments tab shows this sweep');
+    assert.ok(shown.kind === 'rate-sweep');
     assert.deepEqual(
       shown.chokePoints.map((c) => [c.pipeline, c.offeredRate, c.reason]),
       record.chokePoints.map((c) => [c.pipeline, c.step.offeredRate, c.reason]),
@@ -314,6 +316,72 @@ describe('the lab from VS Code: stacks, pipelines, batch cycles and replay (real
     // Kept for reading (the README's plotted report comes from such a run).
     await fs.rm(path.join(repoRoot, 'test-results', 'rate-sweep'), { recursive: true, force: true });
     await fs.cp(folder, path.join(repoRoot, 'test-results', 'rate-sweep'), { recursive: true });
+    await fs.rm(folder, { recursive: true, force: true });
+  });
+
+  it('Run Scale Experiment on kappa counts the same backlog with 1 and 2 cores per job and says what changed, from the series it wrote', async () => {
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'archlab-scale-'));
+    const run = await vscode.commands.executeCommand<{ folder: string; complete: boolean }>('archlab.runScaleExperiment', {
+      settings: ['1:1:512m', '1:2:512m'],
+      backlogEvents: 300_000,
+      out: folder,
+      openReport: false,
+    });
+    assert.ok(run?.complete, `every setting ran: ${JSON.stringify(run)}`);
+    const record = JSON.parse(await fs.readFile(path.join(folder, 'scale.json'), 'utf8')) as ScaleResult;
+    const kappa = record.results.map((r) => r.find((p) => p.pipeline === 'kappa')!);
+    console.log(
+      `      scale: ${record.runs.map((r, i) => `${r.setting.label}: start-up ${kappa[i].startupMs} ms, exact after ${kappa[i].timeToExactMs} ms, ${Math.round(kappa[i].throughput ?? 0)}/s, workers ${kappa[i].workerCpuMean?.toFixed(2)} cores, load ${kappa[i].load?.toFixed(1)}`).join(' | ')}`,
+    );
+    console.log(`      verdicts: ${JSON.stringify(record.comparisons)}`);
+    assert.equal(record.runs.length, 2);
+    for (const [i, r] of kappa.entries()) {
+      assert.ok(r.caughtUp, `setting ${i}: kappa caught up with the backlog`);
+      assert.ok(r.events >= 300_000, `setting ${i}: the backlog was counted: ${r.events}`);
+      assert.ok((r.throughput ?? 0) > 0, `setting ${i}: a throughput was measured`);
+    }
+    const verdict = record.comparisons.find((c) => c.pipeline === 'kappa' && c.setting === 1)!;
+    assert.ok(['faster', 'slower', 'no difference'].includes(verdict.verdict), verdict.verdict);
+    assert.ok(Math.abs(verdict.ratio! - kappa[1].throughput! / kappa[0].throughput!) < 1e-9);
+    assert.match(verdict.reason, /× the throughput of 1 worker × 1 core per job/);
+
+    // Each setting's throughput is the series' own: recompute it from the CSV the run wrote.
+    const [header, ...rows] = (await fs.readFile(path.join(folder, 'scale-series.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    for (const [i, r] of record.runs.entries()) {
+      const mine = rows.filter((row) => Number(row[col('setting')]) === i && row[col('kappa_processed')] !== '');
+      const first = mine.find((row) => Number(row[col('kappa_processed')]) > r.before.kappa!)!;
+      const exact = mine.find((row) => Number(row[col('kappa_processed')]) >= r.target)!;
+      const throughput =
+        ((Number(exact[col('kappa_processed')]) - Number(first[col('kappa_processed')])) * 1000) / (Number(exact[col('at_ms')]) - Number(first[col('at_ms')]));
+      assert.ok(Math.abs(throughput - kappa[i].throughput!) < 1e-6, `setting ${i}: ${kappa[i].throughput} = ${throughput} from the series`);
+    }
+    const report = await fs.readFile(path.join(folder, 'scale-report.md'), 'utf8');
+    assert.ok(report.includes(`**${verdict.verdict}**. ${verdict.reason}.`), report.slice(0, 1500));
+    for (const plot of ['throughput', 'catch-up']) assert.match(await fs.readFile(path.join(folder, `scale-${plot}.svg`), 'utf8'), /^<svg /, plot);
+    const shown = await api.experiment();
+    assert.ok(shown?.kind === 'scale' && shown.folder === folder, 'the Experiments tab shows this run');
+    assert.equal(shown.comparisons[0].verdict, verdict.verdict);
+
+    // The lab is left on the memory profile's settings: one core per job again, and still exact.
+    const ids = (
+      await docker([
+        'ps',
+        '--quiet',
+        '--filter',
+        `label=com.docker.compose.project=${STACKS.kappa.composeProject}`,
+        '--filter',
+        'label=com.docker.compose.service=kappa-stream',
+      ])
+    ).stdout.trim();
+    assert.match((await docker(['inspect', '--format', '{{json .Args}}', ids])).stdout, /spark\.cores\.max=1"/);
+    await generate(2_000);
+    await comparisonWhere('kappa exact after the scale experiment', (x) => exactFor(x, ['validation', 'kappa']), 600_000);
+    await fs.rm(path.join(repoRoot, 'test-results', 'scale'), { recursive: true, force: true });
+    await fs.cp(folder, path.join(repoRoot, 'test-results', 'scale'), { recursive: true });
     await fs.rm(folder, { recursive: true, force: true });
   });
 });

@@ -200,6 +200,7 @@ export function sweepMarkdown(result: RateSweepResult, charts: readonly Pick<Swe
 
 /** What the comparison panel's Experiments tab shows of a sweep: its figures and its plots (SVG text). */
 export interface SweepView {
+  kind: 'rate-sweep';
   folder: string;
   startedAt: number;
   finishedAt: number;
@@ -215,6 +216,7 @@ export interface SweepView {
 
 export function sweepView(result: RateSweepResult, folder: string, plots: SweepView['plots']): SweepView {
   return {
+    kind: 'rate-sweep',
     folder,
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,

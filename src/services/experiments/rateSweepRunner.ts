@@ -2,16 +2,17 @@
 // every couple of seconds the runner samples what the user sees in the comparison (each pipeline's counts, so its
 // lag and freshness) and what every lab container uses (CPU, memory). The record is analysed by src/core.
 import * as os from 'node:os';
-import { COMPLETE_PIPELINES, type Pipeline } from '../../core/comparison';
+import { COMPLETE_PIPELINES } from '../../core/comparison';
 import { SeriesStore } from '../../core/comparisonSeries';
 import { UserFacingError } from '../../core/errors';
-import { DEFAULT_RATE_SWEEP, rateSweepPlan, type ContainerLoad, type RateSweepOptions } from '../../core/experiments/rateSweep';
-import { summarizeSweep, type MachineInfo, type RateSweepResult, type SweepSample } from '../../core/experiments/sweepResult';
+import { DEFAULT_RATE_SWEEP, rateSweepPlan, type RateSweepOptions } from '../../core/experiments/rateSweep';
+import { summarizeSweep, type RateSweepResult, type SweepSample } from '../../core/experiments/sweepResult';
 import { formatCount, formatDuration } from '../../core/format';
 import type { Logger } from '../../core/logger';
 import { sleep } from '../../core/sleep';
-import { STACK_NAMES, STACKS, type JobId, type StackName } from '../../core/stacks';
+import { STACK_NAMES } from '../../core/stacks';
 import type { DockerAccess } from '../../clients/docker/dockerAccess';
+import { labContainerLoads, machine } from './labMeasurements';
 import type { LabComparisonFeed } from '../comparisonFeed';
 import type { ContainersModel } from '../containers';
 import type { GeneratorService } from '../generator/generatorService';
@@ -30,23 +31,6 @@ export interface RateSweepRunnerDeps {
   containers: ContainersModel;
   docker: DockerAccess;
   log: Logger;
-}
-
-/** The pipeline each job's container runs, for "which container limits this pipeline". */
-const JOB_PIPELINE: Partial<Record<JobId, Pipeline>> = {
-  speed_layer: 'lambdaSpeed',
-  batch_layer: 'lambdaBatch',
-  validation: 'validation',
-  kappa_stream: 'kappa',
-};
-
-function machine(): Omit<MachineInfo, 'loadAtEnd'> {
-  return {
-    cores: os.cpus().length,
-    memoryBytes: os.totalmem(),
-    loadAtStart: os.loadavg()[0],
-    platform: `${os.platform()} ${os.release()}, Node ${process.version}`,
-  };
 }
 
 export class RateSweepRunner {
@@ -117,7 +101,7 @@ export class RateSweepRunner {
   }
 
   private async sample(step: number, offeredRate: number, series: SeriesStore): Promise<SweepSample> {
-    const [snapshot, loads] = await Promise.all([this.deps.feed.snapshot(), this.containerLoads()]);
+    const [snapshot, loads] = await Promise.all([this.deps.feed.snapshot(), labContainerLoads(this.deps)]);
     const point = series.add(snapshot);
     const pipelines: SweepSample['pipelines'] = {};
     for (const p of COMPLETE_PIPELINES) {
@@ -136,34 +120,6 @@ export class RateSweepRunner {
       containers: loads,
       load: os.loadavg()[0],
     };
-  }
-
-  /** CPU and memory of every running lab container, read now (a container that cannot be read is left out). */
-  private async containerLoads(): Promise<ContainerLoad[]> {
-    const state = this.deps.containers.current;
-    if (state.kind !== 'ready') return [];
-    const hostMemory = os.totalmem();
-    const lab = state.containers.filter((c) => c.state === 'running' && STACK_NAMES.some((s) => STACKS[s].composeProject === c.project));
-    const loads = await Promise.all(
-      lab.map(async (c): Promise<ContainerLoad | undefined> => {
-        const stats = await this.deps.docker
-          .client()
-          .stats(c.id)
-          .catch(() => undefined);
-        if (!stats) return undefined;
-        const stack = STACK_NAMES.find((s) => STACKS[s].composeProject === c.project) as StackName;
-        const job = STACKS[stack].jobs.find((j) => j.service === c.service);
-        return {
-          name: c.name,
-          cpuCores: stats.cpuPercent / 100,
-          memoryBytes: stats.memoryBytes,
-          // Docker reports the host's memory as the limit of a container without one.
-          memoryLimitBytes: stats.memoryLimitBytes > 0 && stats.memoryLimitBytes < 0.95 * hostMemory ? stats.memoryLimitBytes : undefined,
-          pipeline: job && JOB_PIPELINE[job.id],
-        };
-      }),
-    );
-    return loads.filter((l): l is ContainerLoad => l !== undefined);
   }
 }
 

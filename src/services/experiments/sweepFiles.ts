@@ -3,7 +3,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { chartsBundle } from '../../clients/bundles';
-import { UserFacingError } from '../../core/errors';
 import {
   sweepCharts,
   sweepContainersCsv,
@@ -14,7 +13,10 @@ import {
   sweepView,
   type SweepView,
 } from '../../core/experiments/sweepReport';
+import type { ExperimentView } from '../../core/experiments/experimentView';
 import type { RateSweepResult } from '../../core/experiments/sweepResult';
+import { experimentIn, readRecord } from './experimentFiles';
+import { readScaleView, writeScaleReport } from './scaleFiles';
 
 /** Writes the record, then the report and everything it shows; returns the files written (absolute paths). */
 export async function writeSweep(result: RateSweepResult, folder: string): Promise<string[]> {
@@ -39,24 +41,18 @@ export async function writeSweepReport(folder: string, result?: RateSweepResult)
   return files.map(([name]) => path.join(folder, name));
 }
 
-export async function readSweep(folder: string): Promise<RateSweepResult> {
-  const file = path.join(folder, SWEEP_FILES.result);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new UserFacingError(`No rate sweep in ${folder}: ${SWEEP_FILES.result} is missing. Run "archlab experiment rate-sweep --out ${folder}" first.`);
-  }
-  let record: RateSweepResult;
-  try {
-    record = JSON.parse(text) as RateSweepResult;
-  } catch {
-    throw new UserFacingError(`${file} is not valid JSON: write it again with "archlab experiment rate-sweep".`);
-  }
-  if (record.experiment !== 'rate-sweep' || record.formatVersion !== 1 || !Array.isArray(record.samples)) {
-    throw new UserFacingError(`${file} is not a rate sweep record this version of Archlab reads.`);
-  }
-  return record;
+export function readSweep(folder: string): Promise<RateSweepResult> {
+  return readRecord<RateSweepResult>(folder, SWEEP_FILES.result, 'rate-sweep', (r) => Array.isArray(r.samples));
+}
+
+/** The experiment in `folder`, whichever kind, as the Experiments tab shows it. */
+export async function readExperimentView(folder: string): Promise<ExperimentView> {
+  return (await experimentIn(folder)) === 'scale' ? readScaleView(folder) : readSweepView(folder);
+}
+
+/** `archlab report`: the report of whichever experiment the folder holds. */
+export async function writeExperimentReport(folder: string): Promise<string[]> {
+  return (await experimentIn(folder)) === 'scale' ? writeScaleReport(folder) : writeSweepReport(folder);
 }
 
 /** The sweep in `folder` as the comparison panel shows it: its record's figures and the plots it wrote. */
