@@ -9,7 +9,7 @@ import { formatCount } from '../core/format';
 import type { Logger } from '../core/logger';
 import { MAX_EVENTS_PER_SECOND } from '../core/settings';
 import { STACK_NAMES, STACKS, type StackName } from '../core/stacks';
-import { DEFAULT_SCALE, parseScaleSetting } from '../core/experiments/scale';
+import { DEFAULT_SCALE, parseScaleSetting, type ScaleSetting } from '../core/experiments/scale';
 import { writeScale } from '../services/experiments/scaleFiles';
 import { writeExperimentReport, writeSweep } from '../services/experiments/sweepFiles';
 import { createLabServices, type LabServices } from '../services/labServices';
@@ -350,14 +350,14 @@ export function program(): Command {
     )
     .option('--seed <n>', 'random seed of the events', wholeNumber('--seed'), 42)
     .option('--out <folder>', 'where to write the record and the report (default: archlab-experiments/scale-<time>)')
-    .action((options: { settings: string; backlog: number; timeout: number; seed: number; out?: string }) =>
-      withServices(global(), async (services, signal) => {
-        let settings;
-        try {
-          settings = options.settings.split(',').map(parseScaleSetting);
-        } catch (error) {
-          throw new CliFailure(`--settings: ${(error as Error).message}.`, EXIT.usage);
-        }
+    .action((options: { settings: string; backlog: number; timeout: number; seed: number; out?: string }) => {
+      let settings: ScaleSetting[];
+      try {
+        settings = options.settings.split(',').map(parseScaleSetting);
+      } catch (error) {
+        throw new CliFailure(`--settings: ${(error as Error).message}.`, EXIT.usage);
+      }
+      return withServices(global(), async (services, signal) => {
         const folder = path.resolve(options.out ?? defaultExperimentFolder('scale'));
         const result = await services.scale.run({
           settings,
@@ -374,8 +374,8 @@ export function program(): Command {
         ];
         print(global(), { folder, files, complete: result.complete, comparisons: result.comparisons, results: result.results }, lines.join('\n'));
         if (!result.complete) process.exitCode = EXIT.failed;
-      }),
-    );
+      });
+    });
 
   cli
     .command('report')

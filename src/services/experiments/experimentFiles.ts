@@ -47,3 +47,11 @@ export async function experimentIn(folder: string): Promise<ExperimentKind> {
   }
   return found[0].kind;
 }
+
+/** The plots a report wrote, as SVG text (a plot that is missing or not an SVG is left out). */
+export async function readPlots(folder: string, charts: readonly { title: string; file: string }[]): Promise<{ title: string; svg: string }[]> {
+  const plots = await Promise.all(
+    charts.map(async (chart) => ({ title: chart.title, svg: await fs.readFile(path.join(folder, chart.file), 'utf8').catch(() => '') })),
+  );
+  return plots.filter((p) => p.svg.startsWith('<svg'));
+}

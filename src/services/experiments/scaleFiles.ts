@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { chartsBundle } from '../../clients/bundles';
 import { SCALE_FILES, scaleCharts, scaleMarkdown, scaleSeriesCsv, scaleSettingsCsv, scaleView, type ScaleView } from '../../core/experiments/scaleReport';
 import type { ScaleResult } from '../../core/experiments/scaleResult';
-import { readRecord } from './experimentFiles';
+import { readPlots, readRecord } from './experimentFiles';
 
 export async function writeScale(result: ScaleResult, folder: string): Promise<string[]> {
   await fs.mkdir(folder, { recursive: true });
@@ -34,12 +34,5 @@ export function readScale(folder: string): Promise<ScaleResult> {
 /** The scale run in `folder` as the comparison panel shows it: its record's figures and the plots it wrote. */
 export async function readScaleView(folder: string): Promise<ScaleView> {
   const record = await readScale(folder);
-  const plots = await Promise.all(
-    scaleCharts(record).map(async (chart) => ({ title: chart.title, svg: await fs.readFile(path.join(folder, chart.file), 'utf8').catch(() => '') })),
-  );
-  return scaleView(
-    record,
-    folder,
-    plots.filter((p) => p.svg.startsWith('<svg')),
-  );
+  return scaleView(record, folder, await readPlots(folder, scaleCharts(record)));
 }

@@ -5,7 +5,14 @@ import * as os from 'node:os';
 import { compare, type Pipeline } from '../../core/comparison';
 import { UserFacingError } from '../../core/errors';
 import { DEFAULT_SCALE, scaleEnv, validateScale, type ScaleOptions } from '../../core/experiments/scale';
-import { analyzeScaleRun, compareScale, type ScaleLoadSample, type ScaleResult, type ScaleSettingRun } from '../../core/experiments/scaleResult';
+import {
+  analyzeScaleRun,
+  compareScale,
+  type ScaleLoadSample,
+  type ScalePipelineResult,
+  type ScaleResult,
+  type ScaleSettingRun,
+} from '../../core/experiments/scaleResult';
 import { formatCount, formatDuration } from '../../core/format';
 import type { Logger } from '../../core/logger';
 import type { ArchlabSettings } from '../../core/settings';
@@ -69,6 +76,7 @@ export class ScaleRunner {
     const started = machine();
     const startedAt = Date.now();
     const runs: ScaleSettingRun[] = [];
+    const results: ScalePipelineResult[][] = [];
     const base = memoryEnv(STACK, this.deps.settings().memoryProfile);
     let complete = false;
     log.info(`scale: ${settings.settings.length} settings, ${formatCount(settings.backlogEvents)} events each, on ${STACK}`);
@@ -85,15 +93,16 @@ export class ScaleRunner {
         const target = this.truthTotal(before);
         stacks.setExperimentEnv(STACK, scaleEnv(setting, base));
         step('starting the jobs with the setting');
-        runs.push(await this.measure(setting, target, before.views[PIPELINE] ? this.counted(before) : 0, settings.timeoutMs, options));
-        const result = analyzeScaleRun(runs[runs.length - 1])[0];
+        const measured = await this.measure(setting, target, this.counted(before), settings.timeoutMs, options);
+        runs.push(measured);
+        results.push(analyzeScaleRun(measured));
+        const result = results[results.length - 1][0];
         log.info(
           `scale: ${setting.label}: ${result?.caughtUp ? `exact after ${formatDuration(result.timeToExactMs)}, ${Math.round(result.throughput ?? 0)} events/s` : 'not caught up'}`,
         );
       }
       complete = runs.length === settings.settings.length && !options.signal?.aborted;
     } finally {
-      await generator.stop();
       stacks.setExperimentEnv(STACK, undefined);
       say('Putting the memory profile’s Spark settings back');
       // Always: an interrupted setting may have left the jobs stopped or on its workers.
@@ -101,7 +110,6 @@ export class ScaleRunner {
         .startServices(STACK, ['spark-worker', ...sparkJobs().map((j) => j.service)])
         .catch((error: unknown) => log.warn(`scale: restarting the kappa jobs: ${(error as Error).message}`));
     }
-    const results = runs.map(analyzeScaleRun);
     const result: ScaleResult = {
       experiment: 'scale',
       formatVersion: 1,

@@ -15,7 +15,7 @@ import {
 } from '../../core/experiments/sweepReport';
 import type { ExperimentView } from '../../core/experiments/experimentView';
 import type { RateSweepResult } from '../../core/experiments/sweepResult';
-import { experimentIn, readRecord } from './experimentFiles';
+import { experimentIn, readPlots, readRecord } from './experimentFiles';
 import { readScaleView, writeScaleReport } from './scaleFiles';
 
 /** Writes the record, then the report and everything it shows; returns the files written (absolute paths). */
@@ -58,12 +58,5 @@ export async function writeExperimentReport(folder: string): Promise<string[]> {
 /** The sweep in `folder` as the comparison panel shows it: its record's figures and the plots it wrote. */
 export async function readSweepView(folder: string): Promise<SweepView> {
   const record = await readSweep(folder);
-  const plots = await Promise.all(
-    sweepCharts(record).map(async (chart) => ({ title: chart.title, svg: await fs.readFile(path.join(folder, chart.file), 'utf8').catch(() => '') })),
-  );
-  return sweepView(
-    record,
-    folder,
-    plots.filter((p) => p.svg.startsWith('<svg')),
-  );
+  return sweepView(record, folder, await readPlots(folder, sweepCharts(record)));
 }
